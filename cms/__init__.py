@@ -1,0 +1,124 @@
+"""Portal CMS: a lightweight CMS for news portals, with plugin widgets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, themes, blueprints, CLI."""
+    from cms import config as settings
+
+    instance = settings.instance_path()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    configure_settings(app, config)
+    configure_extensions(app)
+    configure_i18n(app)
+    configure_themes(app)
+    configure_blueprints(app)
+    configure_security(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Defaults, then ``instance/config.py``, then ``CMS_*`` variables, then ``overrides``."""
+    from cms import config as settings
+
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.ensure_secret_key(instance)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'cms.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(url)
+    if url.startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(instance / "media")
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    if app.config.get("CAPTCHA_TEST_ANSWER") and not app.config.get("TESTING"):
+        log.warning("CMS_CAPTCHA_TEST_ANSWER is ignored outside testing mode (CMS_TESTING=1)")
+        app.config["CAPTCHA_TEST_ANSWER"] = None
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind the extensions of :mod:`cms.extensions` to ``app``."""
+    from cms import models  # noqa: F401  (register the tables on the metadata)
+    from cms.db import configure_engine
+    from cms.extensions import cache, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    redis_url = app.config.get("REDIS_URL")
+    cache_config = (
+        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "cms:"}
+        if redis_url
+        else {"CACHE_TYPE": "SimpleCache"}
+    )
+    for key, value in cache_config.items():
+        app.config.setdefault(key, value)
+    cache.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from cms.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def configure_i18n(app: Flask) -> None:
+    """Flask-Babel with the site locale and time zone, plus locale-aware template filters."""
+    from cms import i18n
+
+    i18n.init_app(app)
+
+
+def configure_themes(app: Flask) -> None:
+    """The theme engine: per-theme Jinja environments and theme static files."""
+    from cms.themes import init_app
+
+    init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register the public site, the API and the health check."""
+    from cms.api import bp as api_bp
+    from cms.public import bp as public_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(public_bp)
+
+
+def configure_security(app: Flask) -> None:
+    """Security headers, trusted-proxy handling and error pages."""
+    from cms import errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def configure_cli(app: Flask) -> None:
+    """Add the ``cms`` command group to ``flask``."""
+    from cms.cli import cms_group
+
+    app.cli.add_command(cms_group)

@@ -1,0 +1,5 @@
+"""The JSON API v1 under ``/api/v1``, described by ``/api/v1/openapi.json``."""
+
+from cms.api.views import bp
+
+__all__ = ["bp"]

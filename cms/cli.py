@@ -1,0 +1,136 @@
+"""The ``cms`` command group (also ``flask --app wsgi cms ...``)."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
+
+from cms.extensions import db
+
+cms_group = AppGroup("cms", help="Manage a Portal CMS site.")
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@cms_group.command("init")
+def init_command() -> None:
+    """Create or upgrade the database to the newest schema (safe to run again)."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    upgrade()
+    Path(current_app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
+    click.echo("Database is up to date.")
+
+
+@cms_group.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "editor", "author"]), default="author", show_default=True)
+@click.option("--name", default="", help="Name shown on articles.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a back-office user with a password."""
+    from cms.models import User
+
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    if db.session.execute(select(User).where(User.email == email)).scalar():
+        raise click.ClickException(f"a user with email {email} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.BadParameter("the password must have at least 8 characters", param_hint="password")
+    user = User(email=email, role=role, name=name.strip())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+
+
+@cms_group.group("token")
+def token_group() -> None:
+    """API tokens."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
+def token_create_command(email: str, name: str) -> None:
+    """Create an API token for a user; the token is printed alone on the last line."""
+    from cms.models import ApiToken, User
+
+    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar()
+    if user is None:
+        raise click.BadParameter(f"no user with email {email}", param_hint="EMAIL")
+    if not user.is_active:
+        raise click.ClickException(f"user {email} is deactivated")
+    row, secret = ApiToken.issue(user, name=name)
+    db.session.add(row)
+    db.session.commit()
+    click.echo(f"Token for {user.email} ({user.role}); it is shown only once:", err=True)
+    click.echo(secret)
+
+
+@cms_group.group("themes")
+def themes_group() -> None:
+    """Themes: list them, choose the active one."""
+
+
+@themes_group.command("list")
+def themes_list_command() -> None:
+    """List installed themes; the active one is marked with ``*``."""
+    from cms.content.site import get_setting
+    from cms.themes import manager
+
+    active = get_setting("theme")
+    for theme in manager().themes.values():
+        mark = "*" if theme.name == active else " "
+        parent = f" (extends {theme.parent})" if theme.parent else ""
+        click.echo(f"{mark} {theme.name}{parent} - {theme.title}")
+
+
+@themes_group.command("use")
+@click.argument("name")
+def themes_use_command(name: str) -> None:
+    """Make theme NAME the one readers see."""
+    from cms.content.site import set_setting
+    from cms.themes import manager
+    from cms.themes.manifest import NAME_RE
+
+    if not NAME_RE.match(name) or name not in manager().themes:
+        known = ", ".join(manager().themes)
+        raise click.BadParameter(f"no theme named {name!r} (installed: {known})", param_hint="NAME")
+    set_setting("theme", name)
+    db.session.commit()
+    click.echo(f"Theme {name} is now active.")
+
+
+@cms_group.command("demo")
+def demo_command() -> None:
+    """Fill an empty site with a realistic Vietnamese demo portal (safe to run twice)."""
+    from cms.demo import build_demo
+
+    created = build_demo()
+    if created:
+        click.echo(f"Demo portal created: {created}.")
+    else:
+        click.echo("The site already has content; the demo was not added again.")
+
+
+def main() -> None:
+    """Entry point of the ``cms`` console script."""
+    from cms import create_app
+
+    cli = FlaskGroup(name="cms", create_app=lambda: create_app(), help=cms_group.help)
+    for command in cms_group.commands.values():
+        cli.add_command(command)
+    cli.main(prog_name="cms")

@@ -1,0 +1,295 @@
+"""Article services: validation, saving, visibility and listings. Views and plugins call these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select, update
+
+from cms.content.errors import ContentError
+from cms.content.sanitize import sanitize_html
+from cms.content.search import matching, search_text_for
+from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
+from cms.content.taxonomy import tags_from_names
+from cms.content.text import clean_text, html_to_text
+from cms.extensions import db
+from cms.models import ARTICLE_STATUSES, Article, Category, Media, Tag, User, article_tag, utcnow
+from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+
+#: Fields :func:`save_article` accepts.
+ARTICLE_FIELDS = (
+    "title", "slug", "summary", "body_html", "status", "published_at", "category_id",
+    "tags", "image_id", "author_id",
+)  # fmt: skip
+
+
+def public_filter(now: datetime | None = None) -> Any:
+    """SQL condition for articles readers may see: published or scheduled, time come."""
+    now = now or utcnow()
+    return Article.status.in_(("published", "scheduled")) & (Article.published_at <= now)
+
+
+def public_articles() -> Select:
+    """A query of public articles, newest first."""
+    return select(Article).where(public_filter()).order_by(Article.published_at.desc(), Article.id.desc())
+
+
+def latest_articles(limit: int = 10, category: Category | None = None, exclude_id: int | None = None) -> list[Article]:
+    """The newest public articles, optionally in one category (not its children)."""
+    query = public_articles()
+    if category is not None:
+        query = query.where(Article.category_id == category.id)
+    if exclude_id is not None:
+        query = query.where(Article.id != exclude_id)
+    return list(db.session.execute(query.limit(limit)).unique().scalars())
+
+
+def paginate(query: Select, page: int, per_page: int) -> tuple[list[Any], int]:
+    """Return one page of ``query`` and the total number of rows."""
+    total = db.session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
+    return list(rows), total
+
+
+def filter_articles(
+    query: Select,
+    *,
+    category: Category | None = None,
+    tag: Tag | None = None,
+    q: str | None = None,
+) -> Select | None:
+    """Narrow an article query by category (with sub-categories), tag and search words.
+
+    Returns ``None`` when ``q`` is given but has no searchable word.
+    """
+    if category is not None:
+        query = query.where(Article.category_id.in_(category_and_descendant_ids(category)))
+    if tag is not None:
+        query = query.where(
+            Article.id.in_(select(article_tag.c.article_id).where(article_tag.c.tag_id == tag.id))
+        )
+    if q is not None and q.strip():
+        return matching(query.order_by(None), q)
+    return query
+
+
+def category_and_descendant_ids(category: Category) -> list[int]:
+    """The id of ``category`` and of every category below it."""
+    ids, frontier = [category.id], [category.id]
+    while frontier:
+        frontier = list(
+            db.session.execute(select(Category.id).where(Category.parent_id.in_(frontier))).scalars()
+        )
+        frontier = [i for i in frontier if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def find_article(slug: str) -> Article | None:
+    """The article whose current slug is ``slug`` (public or not)."""
+    return db.session.execute(select(Article).where(Article.slug == slug)).unique().scalar()
+
+
+def promote_due_articles() -> int:
+    """Mark scheduled articles whose time has come as published; returns how many.
+
+    Visibility never waits for this (see :func:`public_filter`): it only keeps
+    the stored status honest for lists and the back office.
+    """
+    result = db.session.execute(
+        update(Article)
+        .where(Article.status == "scheduled", Article.published_at <= utcnow())
+        .values(status="published")
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        db.session.commit()
+    return result.rowcount or 0
+
+
+def _text(data: Mapping[str, Any], key: str, errors: dict[str, str], *, single_line: bool, limit: int, label: str) -> str | None:
+    if key not in data:
+        return None
+    value = data[key]
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[key] = _("%(field)s must be text.", field=label)
+        return None
+    value = clean_text(value, single_line=single_line)
+    if len(value) > limit:
+        errors[key] = _("%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit)
+        return None
+    return value
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Parse an ISO 8601 date-time; a value without zone is taken as UTC."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    else:
+        raise ValueError("not a date-time")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def save_article(article: Article | None, data: Mapping[str, Any], *, author: User | None = None) -> Article:
+    """Validate ``data`` and create or update an article; the caller commits.
+
+    Text is normalised to NFC, the body sanitized, the slug made from the
+    title when not given (kept when the title changes later), and the old slug
+    remembered when it changes. Raises :class:`ContentError` and changes
+    nothing when any field is bad.
+    """
+    errors: dict[str, str] = {}
+    creating = article is None
+    unknown = sorted(set(data) - set(ARTICLE_FIELDS))
+    if unknown:
+        errors[unknown[0]] = _("Unknown field: %(name)s.", name=unknown[0])
+
+    title = _text(data, "title", errors, single_line=True, limit=TITLE_MAX, label=_("Title"))
+    if title is not None and not title:
+        errors["title"] = _("The title is required.")
+    elif creating and "title" not in data:
+        errors["title"] = _("The title is required.")
+    summary = _text(data, "summary", errors, single_line=False, limit=SUMMARY_MAX, label=_("Summary"))
+    body = _text(data, "body_html", errors, single_line=False, limit=BODY_MAX, label=_("Body"))
+    slug_in = _text(data, "slug", errors, single_line=True, limit=SLUG_MAX, label=_("Slug"))
+
+    status = data.get("status", None if not creating else "draft")
+    if status is not None and status not in ARTICLE_STATUSES:
+        errors["status"] = _("Status must be one of: %(values)s.", values=", ".join(ARTICLE_STATUSES))
+    published_at: datetime | None = None
+    if data.get("published_at") not in (None, ""):
+        try:
+            published_at = parse_datetime(data["published_at"])
+        except (ValueError, TypeError):
+            errors["published_at"] = _("The publish time is not a valid date and time.")
+
+    category = _lookup(data, "category_id", Category, errors, _("No such category."))
+    image = _lookup(data, "image_id", Media, errors, _("No such image."))
+    owner = _lookup(data, "author_id", User, errors, _("No such user."))
+    tags: list[Tag] | None = None
+    if "tags" in data:
+        names = data["tags"]
+        if names is None:
+            names = []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            errors["tags"] = _("Tags must be a list of names.")
+        elif len(names) > 50:
+            errors["tags"] = _("An article can have at most 50 tags.")
+        else:
+            try:
+                tags = tags_from_names(names)
+            except ContentError as exc:
+                errors.update(exc.errors)
+
+    if errors:
+        raise ContentError(errors)
+
+    if creating:
+        article = Article(views=0, author=author)
+    assert article is not None
+    if title is not None:
+        article.title = title
+    if summary is not None:
+        article.summary = summary
+    if body is not None:
+        article.body_html = sanitize_html(body)
+    if "category_id" in data:
+        article.category = category
+    if "image_id" in data:
+        article.image = image
+    if "author_id" in data:
+        article.author = owner
+    if tags is not None:
+        article.tags = tags
+
+    _apply_status(article, status, published_at, "published_at" in data)
+    _apply_slug(article, slug_in, creating)
+    article.search_text = search_text_for(
+        article.title, article.summary or "", html_to_text(article.body_html or "")
+    )
+    if creating:
+        db.session.add(article)
+    else:
+        article.updated_at = utcnow()
+    return article
+
+
+def _lookup(data: Mapping[str, Any], key: str, model: Any, errors: dict[str, str], message: str) -> Any:
+    if data.get(key) is None:
+        return None
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[key] = _("Must be a whole number.")
+        return None
+    row = db.session.get(model, value)
+    if row is None:
+        errors[key] = message
+    return row
+
+
+def _apply_status(article: Article, status: str | None, published_at: datetime | None, time_given: bool) -> None:
+    if time_given:
+        article.published_at = published_at
+    if status is not None:
+        article.status = status
+    now = utcnow()
+    if article.status in ("published", "scheduled"):
+        if article.published_at is None:
+            article.published_at = now
+        article.status = "scheduled" if article.published_at > now else "published"
+
+
+def _apply_slug(article: Article, wanted: str | None, creating: bool) -> None:
+    if wanted:
+        new = make_slug(wanted, max_length=SLUG_MAX - 8) or make_slug(article.title)
+    elif creating or not article.slug:
+        new = make_slug(article.title)
+    else:
+        return
+    if new == article.slug:
+        return
+    new = unique_slug(Article, new, kind="article", exclude_id=article.id)
+    if article.slug and article.id is not None:
+        remember_old_slug("article", article.slug, article.id)
+        forget_slug("article", new)
+    article.slug = new
+
+
+def delete_article(article: Article) -> None:
+    """Delete an article (its slug history goes with it); the caller commits."""
+    from cms.models import SlugHistory
+
+    db.session.execute(
+        SlugHistory.__table__.delete().where(
+            SlugHistory.kind == "article", SlugHistory.object_id == article.id
+        )
+    )
+    db.session.delete(article)
+
+
+
+def record_view(article_id: int) -> None:
+    """Count one view of an article, atomically (``views = views + 1``), and commit."""
+    db.session.execute(
+        update(Article)
+        .where(Article.id == article_id)
+        .values(views=Article.views + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def related_by_category(article: Article, limit: int = 5) -> list[Article]:
+    """Other public articles of the same category, newest first."""
+    if article.category_id is None:
+        return []
+    return latest_articles(limit, category=article.category, exclude_id=article.id)

@@ -1,0 +1,116 @@
+"""Page services: validation, saving, the menu tree and lookups by path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from cms.content.errors import ContentError
+from cms.content.sanitize import sanitize_html
+from cms.content.slugs import (
+    RESERVED_SLUGS,
+    forget_slug,
+    make_slug,
+    remember_old_slug,
+    unique_slug,
+)
+from cms.content.text import clean_text
+from cms.extensions import db
+from cms.models import PAGE_STATUSES, Page, utcnow
+from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+
+
+def menu_pages() -> list[Page]:
+    """Published top-level pages shown in the menu, in their order."""
+    return list(
+        db.session.execute(
+            select(Page)
+            .where(Page.parent_id.is_(None), Page.show_in_menu.is_(True), Page.status == "published")
+            .order_by(Page.position, Page.title)
+        ).scalars()
+    )
+
+
+def find_page(slug: str) -> Page | None:
+    """The page whose current slug is ``slug``."""
+    return db.session.execute(select(Page).where(Page.slug == slug)).scalar()
+
+
+def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None) -> Page:
+    """Validate ``data`` and create or update a page; the caller commits."""
+    errors: dict[str, str] = {}
+    creating = page is None
+    values: dict[str, str] = {}
+    for key, limit, label, single in (
+        ("title", TITLE_MAX, _("Title"), True),
+        ("summary", SUMMARY_MAX, _("Summary"), False),
+        ("body_html", BODY_MAX, _("Body"), False),
+        ("slug", SLUG_MAX, _("Slug"), True),
+    ):
+        if key not in data or data[key] is None:
+            continue
+        if not isinstance(data[key], str):
+            errors[key] = _("%(field)s must be text.", field=label)
+            continue
+        value = clean_text(data[key], single_line=single)
+        if len(value) > limit:
+            errors[key] = _("%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit)
+        values[key] = value
+    if (creating or "title" in data) and not values.get("title"):
+        errors["title"] = _("The title is required.")
+    status = data.get("status")
+    if status is not None and status not in PAGE_STATUSES:
+        errors["status"] = _("Status must be one of: %(values)s.", values=", ".join(PAGE_STATUSES))
+    parent = None
+    if data.get("parent_id") is not None:
+        pid = data["parent_id"]
+        if isinstance(pid, bool) or not isinstance(pid, int):
+            errors["parent_id"] = _("Must be a whole number.")
+        else:
+            parent = db.session.get(Page, pid)
+            if parent is None:
+                errors["parent_id"] = _("No such page.")
+            elif page is not None and (parent.id == page.id or page in parent.ancestors):
+                errors["parent_id"] = _("A page cannot be placed under itself.")
+    for key in ("position",):
+        if data.get(key) is not None and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+            errors[key] = _("Must be a whole number.")
+    if errors:
+        raise ContentError(errors)
+
+    if creating:
+        page = Page(author=author, position=0, summary="", body_html="")
+    assert page is not None
+    if "title" in values:
+        page.title = values["title"]
+    if "summary" in values:
+        page.summary = values["summary"]
+    if "body_html" in values:
+        page.body_html = sanitize_html(values["body_html"])
+    if status is not None:
+        page.status = status
+    elif creating:
+        page.status = "published"
+    if data.get("position") is not None:
+        page.position = data["position"]
+    if "show_in_menu" in data:
+        page.show_in_menu = bool(data["show_in_menu"])
+    wanted = values.get("slug") or (page.title if creating else None)
+    if wanted:
+        new = make_slug(wanted) or make_slug(page.title) or "page"
+        if new != page.slug:
+            new = unique_slug(Page, new, kind="page", exclude_id=page.id, reserved=RESERVED_SLUGS)
+            if page.slug and page.id is not None:
+                remember_old_slug("page", page.slug, page.id)
+                forget_slug("page", new)
+            page.slug = new
+    if "parent_id" in data:  # after the slug queries: a half-built page must not autoflush
+        page.parent = parent
+    if creating:
+        db.session.add(page)
+    else:
+        page.updated_at = utcnow()
+    return page

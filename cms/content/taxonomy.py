@@ -1,0 +1,138 @@
+"""Categories and tags: validation, saving and lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from cms.content.errors import ContentError
+from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
+from cms.content.text import clean_text
+from cms.extensions import db
+from cms.models import Category, Tag
+from cms.models.content import NAME_MAX, SLUG_MAX
+
+
+def category_tree() -> list[Category]:
+    """Top-level categories in their order; each has ``children`` loaded on access."""
+    return list(
+        db.session.execute(
+            select(Category).where(Category.parent_id.is_(None)).order_by(Category.position, Category.name)
+        ).scalars()
+    )
+
+
+def all_categories() -> list[Category]:
+    """Every category, by position then name."""
+    return list(db.session.execute(select(Category).order_by(Category.position, Category.name)).scalars())
+
+
+def find_category(slug: str) -> Category | None:
+    """The category whose current slug is ``slug``."""
+    return db.session.execute(select(Category).where(Category.slug == slug)).scalar()
+
+
+def save_category(category: Category | None, data: Mapping[str, Any]) -> Category:
+    """Validate ``data`` and create or update a category; the caller commits."""
+    errors: dict[str, str] = {}
+    creating = category is None
+    name = data.get("name")
+    if name is not None or creating:
+        if not isinstance(name, str) or not clean_text(name, single_line=True):
+            errors["name"] = _("The name is required.")
+        elif len(clean_text(name, single_line=True)) > NAME_MAX:
+            errors["name"] = _("%(field)s is too long (at most %(limit)d characters).", field=_("Name"), limit=NAME_MAX)
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        errors["description"] = _("%(field)s must be text.", field=_("Description"))
+    slug = data.get("slug")
+    if slug is not None and (not isinstance(slug, str) or len(slug) > SLUG_MAX):
+        errors["slug"] = _("The slug must be text of at most %(limit)d characters.", limit=SLUG_MAX)
+    parent = None
+    if data.get("parent_id") is not None:
+        parent_id = data["parent_id"]
+        if isinstance(parent_id, bool) or not isinstance(parent_id, int):
+            errors["parent_id"] = _("Must be a whole number.")
+        else:
+            parent = db.session.get(Category, parent_id)
+            if parent is None:
+                errors["parent_id"] = _("No such category.")
+            elif category is not None and _is_descendant(parent, category):
+                errors["parent_id"] = _("A category cannot be placed under itself.")
+    position = data.get("position")
+    if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
+        errors["position"] = _("Must be a whole number.")
+    if errors:
+        raise ContentError(errors)
+
+    if creating:
+        category = Category(description="", position=0)
+    assert category is not None
+    if isinstance(name, str):
+        category.name = clean_text(name, single_line=True)
+    if isinstance(description, str):
+        category.description = clean_text(description)
+    if isinstance(position, int):
+        category.position = position
+    if "show_on_home" in data:
+        category.show_on_home = bool(data["show_on_home"])
+    wanted = make_slug(slug) if slug else (make_slug(category.name) if creating else None)
+    if wanted and wanted != category.slug:
+        new = unique_slug(Category, wanted, kind="category", exclude_id=category.id)
+        if category.slug and category.id is not None:
+            remember_old_slug("category", category.slug, category.id)
+            forget_slug("category", new)
+        category.slug = new
+    if "parent_id" in data:  # after the slug queries: a half-built category must not autoflush
+        category.parent = parent
+    if creating:
+        db.session.add(category)
+    return category
+
+
+def _is_descendant(node: Category, ancestor: Category) -> bool:
+    seen = set()
+    while node is not None and node.id not in seen:
+        if node.id == ancestor.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return False
+
+
+def tags_from_names(names: list[str]) -> list[Tag]:
+    """Return the tags named ``names``, creating missing ones; duplicates are dropped."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = clean_text(raw, single_line=True)
+        if not name:
+            continue
+        if len(name) > NAME_MAX:
+            raise ContentError({"tags": _("A tag is too long (at most %(limit)d characters).", limit=NAME_MAX)})
+        slug = make_slug(name)
+        if not slug:
+            raise ContentError({"tags": _("A tag needs at least one letter or digit.")})
+        wanted.setdefault(slug, name)
+    if not wanted:
+        return []
+    existing = {
+        t.slug: t for t in db.session.execute(select(Tag).where(Tag.slug.in_(list(wanted)))).scalars()
+    }
+    result = []
+    for slug, name in wanted.items():
+        tag = existing.get(slug)
+        if tag is None:
+            tag = db.session.execute(select(Tag).where(Tag.name == name)).scalar()
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+        result.append(tag)
+    return result
+
+
+def find_tag(slug: str) -> Tag | None:
+    """The tag whose slug is ``slug``."""
+    return db.session.execute(select(Tag).where(Tag.slug == slug)).scalar()

@@ -1,0 +1,34 @@
+"""The core models; plugins define theirs in their own packages."""
+
+from cms.models.content import (
+    ARTICLE_STATUSES,
+    PAGE_STATUSES,
+    Article,
+    Category,
+    Media,
+    Page,
+    SlugHistory,
+    Tag,
+    article_tag,
+)
+from cms.models.settings import Setting
+from cms.models.types import UTCDateTime, utcnow
+from cms.models.users import ROLES, ApiToken, User
+
+__all__ = [
+    "ARTICLE_STATUSES",
+    "PAGE_STATUSES",
+    "ROLES",
+    "ApiToken",
+    "Article",
+    "Category",
+    "Media",
+    "Page",
+    "Setting",
+    "SlugHistory",
+    "Tag",
+    "UTCDateTime",
+    "User",
+    "article_tag",
+    "utcnow",
+]

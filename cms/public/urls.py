@@ -1,0 +1,55 @@
+"""URLs of public content, built from the URL prefix settings."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from cms.content.site import get_setting
+from cms.models import Article, Category, Media, Page, Tag
+
+
+def article_url(article: Article, external: bool = False) -> str:
+    """The public URL of an article: ``/<article prefix>/<slug>``."""
+    path = f"{get_setting('article_prefix')}/{article.slug}"
+    return url_for("public.resolve", path=path, _external=external)
+
+
+def category_url(category: Category, external: bool = False, page: int | None = None) -> str:
+    """The public URL of a category listing: ``/<category prefix>/<slug>``."""
+    path = f"{get_setting('category_prefix')}/{category.slug}"
+    args = {"page": page} if page and page > 1 else {}
+    return url_for("public.resolve", path=path, _external=external, **args)
+
+
+def category_feed_url(category: Category, external: bool = False) -> str:
+    """The Atom feed of one category."""
+    path = f"{get_setting('category_prefix')}/{category.slug}/feed.xml"
+    return url_for("public.resolve", path=path, _external=external)
+
+
+def page_url(page: Page, external: bool = False) -> str:
+    """The public URL of a page: its path of slugs from the root."""
+    return url_for("public.resolve", path=page.path, _external=external)
+
+
+def tag_url(tag: Tag, external: bool = False) -> str:
+    """The listing of articles with a tag."""
+    return url_for("public.tag", slug=tag.slug, _external=external)
+
+
+def media_url(media: Media | None, external: bool = False) -> str:
+    """The URL of a stored media file ('' for none)."""
+    if media is None:
+        return ""
+    return url_for("public.media", filename=media.filename, _external=external)
+
+
+#: Helpers exposed to every template under these names.
+TEMPLATE_GLOBALS = {
+    "article_url": article_url,
+    "category_url": category_url,
+    "category_feed_url": category_feed_url,
+    "page_url": page_url,
+    "tag_url": tag_url,
+    "media_url": media_url,
+}

@@ -1,0 +1,239 @@
+"""Pytest fixtures shared by the core's and the plugins' tests (``pytest_plugins``).
+
+The database is SQLite by default; ``CMS_TEST_DATABASE_URL`` selects another
+one (the suite runs again on PostgreSQL that way) and ``CMS_TEST_REDIS_URL``
+a Redis server. The schema is built once per run by the real migrations; each
+test then gets a fresh copy (SQLite) or emptied tables (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, inspect, text
+
+from cms import create_app
+from cms.config import normalise_database_url
+from cms.extensions import db
+
+#: Environment variable naming the database the suite runs on (default: SQLite files).
+DATABASE_ENV = "CMS_TEST_DATABASE_URL"
+#: Environment variable naming the Redis server tests may use.
+REDIS_ENV = "CMS_TEST_REDIS_URL"
+
+#: Configuration every test app gets.
+BASE_TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "LOCALE": "en",
+    "REDIS_URL": None,
+    "SERVER_NAME": None,
+}
+
+
+def test_database_url() -> str | None:
+    """The non-SQLite database selected for this run, if any."""
+    return os.environ.get(DATABASE_ENV) or None
+
+
+def _reachable(url: str) -> str | None:
+    try:
+        engine = create_engine(normalise_database_url(url))
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any connection failure makes the database unusable
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+def _migrate(url: str, instance: Path) -> None:
+    previous = os.environ.get("CMS_INSTANCE_DIR")
+    os.environ["CMS_INSTANCE_DIR"] = str(instance)
+    try:
+        app = create_app(
+            {**BASE_TEST_CONFIG, "DATABASE_URL": url, "MEDIA_DIR": str(instance / "media")}
+        )
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            db.engine.dispose()
+    finally:
+        if previous is None:
+            os.environ.pop("CMS_INSTANCE_DIR", None)
+        else:
+            os.environ["CMS_INSTANCE_DIR"] = previous
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(normalise_database_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Build the schema once per run with the real migrations."""
+    instance = tmp_path_factory.mktemp("template-instance")
+    url = test_database_url()
+    if url is None:
+        path = instance / "template.sqlite3"
+        _migrate(f"sqlite:///{path}", instance)
+        return {"kind": "sqlite", "path": path}
+    problem = _reachable(url)
+    if problem:
+        pytest.skip(f"{DATABASE_ENV} is set but the database cannot be reached ({problem})")
+    if not url.startswith(("postgresql", "postgres")):
+        pytest.skip(f"{DATABASE_ENV}: only SQLite and PostgreSQL are supported")
+    _reset_postgres(url)
+    _migrate(url, instance)
+    return {"kind": "postgresql", "url": url}
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(normalise_database_url(url))
+    with engine.begin() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE TABLE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(
+    database_template: dict[str, Any], tmp_path: Path
+) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if database_template["kind"] == "sqlite":
+        path = tmp_path / "cms.sqlite3"
+        shutil.copyfile(database_template["path"], path)
+        yield f"sqlite:///{path}"
+        return
+    url = database_template["url"]
+    yield url
+    _empty_postgres(url)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server of ``CMS_TEST_REDIS_URL``; the test is skipped without one."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"needs Redis: set {REDIS_ENV} (e.g. redis://127.0.0.1:6379/15)")
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis at {url} cannot be reached: {exc}")
+    return url
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """The configuration of the ``app`` fixture; override it to change settings."""
+    return {
+        **BASE_TEST_CONFIG,
+        "DATABASE_URL": database_url,
+        "MEDIA_DIR": str(tmp_path / "media"),
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """An application on a fresh database, with an instance folder of its own."""
+    monkeypatch.setenv("CMS_INSTANCE_DIR", str(tmp_path / "instance"))
+    application = create_app(app_config)
+    Path(application.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner of ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """Create a user: ``make_user("a@example.org", role="editor", password="...")``."""
+    from cms.models import User
+
+    def factory(email: str = "editor@example.org", role: str = "editor", password: str = "correct horse battery", name: str = "") -> User:
+        with app.app_context():
+            user = User(email=email, role=role, name=name)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return factory
+
+
+@pytest.fixture
+def make_article(app: Flask) -> Callable[..., Any]:
+    """Create an article through the content services; returns its id and slug."""
+    from cms.content import save_article
+
+    def factory(title: str = "Tin tức", **fields: Any) -> Any:
+        fields.setdefault("status", "published")
+        fields.setdefault("body_html", f"<p>{title}</p>")
+        with app.app_context():
+            article = save_article(None, {"title": title, **fields})
+            db.session.commit()
+            return type("ArticleRef", (), {"id": article.id, "slug": article.slug, "title": article.title})
+
+    return factory
+
+
+@pytest.fixture
+def make_category(app: Flask) -> Callable[..., Any]:
+    """Create a category; returns an object with its ``id``, ``slug`` and ``name``."""
+    from cms.content import save_category
+
+    def factory(name: str = "Tin tức", **fields: Any) -> Any:
+        with app.app_context():
+            category = save_category(None, {"name": name, **fields})
+            db.session.commit()
+            return type("CategoryRef", (), {"id": category.id, "slug": category.slug, "name": category.name})
+
+    return factory
+
+
+@pytest.fixture
+def api_token(app: Flask, make_user: Callable[..., Any]) -> Callable[..., str]:
+    """Issue an API token for a new user of the given role: ``api_token("admin")``."""
+    from cms.models import ApiToken, User
+
+    def factory(role: str = "admin", email: str | None = None) -> str:
+        user = make_user(email=email or f"{role}-token@example.org", role=role)
+        with app.app_context():
+            row, secret = ApiToken.issue(db.session.get(User, user.id), name="test")
+            db.session.add(row)
+            db.session.commit()
+            return secret
+
+    return factory
