@@ -1,0 +1,87 @@
+"""The ``cms`` command group."""
+
+from sqlalchemy import select
+
+from cms.content import get_setting
+from cms.extensions import db
+from cms.models import ApiToken, User
+
+
+def test_init_is_idempotent(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["cms", "init"])
+        assert result.exit_code == 0, result.output
+        assert "up to date" in result.output
+
+
+def test_create_user_reads_the_password_from_stdin(runner, app):
+    result = runner.invoke(
+        args=["cms", "create-user", "Admin@Example.org", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        assert user.email == "admin@example.org"
+        assert user.role == "admin"
+        assert user.check_password("a long enough password")
+        assert not user.check_password("wrong")
+        assert "a long enough password" not in user.password_hash
+
+
+def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
+    bad_email = runner.invoke(args=["cms", "create-user", "not-an-email", "--password-stdin"], input="long password\n")
+    assert bad_email.exit_code == 2
+    assert "not an email address" in bad_email.output
+    short = runner.invoke(args=["cms", "create-user", "a@b.org", "--password-stdin"], input="short\n")
+    assert short.exit_code == 2
+    bad_role = runner.invoke(args=["cms", "create-user", "a@b.org", "--role", "king", "--password-stdin"], input="long password\n")
+    assert bad_role.exit_code == 2
+    with app.app_context():
+        assert db.session.execute(select(User)).first() is None
+
+
+def test_create_user_refuses_a_duplicate(runner, make_user):
+    make_user(email="dup@example.org")
+    result = runner.invoke(args=["cms", "create-user", "dup@example.org", "--password-stdin"], input="long password\n")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_token_create_prints_the_token_alone_on_the_last_line(runner, make_user, app):
+    make_user(email="ed@example.org", role="editor")
+    result = runner.invoke(args=["cms", "token", "create", "ed@example.org"])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    assert token.startswith("cms_") and " " not in token
+    with app.app_context():
+        row = db.session.execute(select(ApiToken)).scalar_one()
+        assert row.token_hash == ApiToken.digest(token)
+        assert token not in row.token_hash
+
+
+def test_token_create_for_an_unknown_user_fails(runner):
+    result = runner.invoke(args=["cms", "token", "create", "nobody@example.org"])
+    assert result.exit_code == 2
+    assert "no user" in result.output
+
+
+def test_themes_list_and_use(runner, app):
+    listed = runner.invoke(args=["cms", "themes", "list"])
+    assert listed.exit_code == 0
+    assert "* default" in listed.output
+    used = runner.invoke(args=["cms", "themes", "use", "default"])
+    assert used.exit_code == 0
+    with app.app_context():
+        assert get_setting("theme") == "default"
+
+
+def test_themes_use_refuses_unknown_and_path_like_names(runner, app):
+    for name in ["nope", "../default", "DEFAULT", ""]:
+        result = runner.invoke(args=["cms", "themes", "use", name])
+        assert result.exit_code == 2, name
+        assert "no theme named" in result.output
+    with app.app_context():
+        from cms.models import Setting
+
+        assert db.session.get(Setting, "theme") is None
