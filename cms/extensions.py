@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_login import LoginManager
@@ -33,3 +35,8 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 cache = Cache()
+
+if TYPE_CHECKING:  # type checkers see the declarative base; at run time it is Flask-SQLAlchemy's
+    Model = Base
+else:
+    Model = db.Model

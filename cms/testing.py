@@ -111,9 +111,7 @@ def _empty_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def database_url(
-    database_template: dict[str, Any], tmp_path: Path
-) -> Iterator[str]:
+def database_url(database_template: dict[str, Any], tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database for one test."""
     if database_template["kind"] == "sqlite":
         path = tmp_path / "cms.sqlite3"
@@ -152,7 +150,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(
+    app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
     """An application on a fresh database, with an instance folder of its own."""
     monkeypatch.setenv("CMS_INSTANCE_DIR", str(tmp_path / "instance"))
     application = create_app(app_config)
@@ -180,7 +180,12 @@ def make_user(app: Flask) -> Callable[..., Any]:
     """Create a user: ``make_user("a@example.org", role="editor", password="...")``."""
     from cms.models import User
 
-    def factory(email: str = "editor@example.org", role: str = "editor", password: str = "correct horse battery", name: str = "") -> User:
+    def factory(
+        email: str = "editor@example.org",
+        role: str = "editor",
+        password: str = "correct horse battery",  # noqa: S107 (a test fixture's password)
+        name: str = "",
+    ) -> User:
         with app.app_context():
             user = User(email=email, role=role, name=name)
             user.set_password(password)
@@ -204,7 +209,9 @@ def make_article(app: Flask) -> Callable[..., Any]:
         with app.app_context():
             article = save_article(None, {"title": title, **fields})
             db.session.commit()
-            return type("ArticleRef", (), {"id": article.id, "slug": article.slug, "title": article.title})
+            return type(
+                "ArticleRef", (), {"id": article.id, "slug": article.slug, "title": article.title}
+            )
 
     return factory
 
@@ -218,7 +225,9 @@ def make_category(app: Flask) -> Callable[..., Any]:
         with app.app_context():
             category = save_category(None, {"name": name, **fields})
             db.session.commit()
-            return type("CategoryRef", (), {"id": category.id, "slug": category.slug, "name": category.name})
+            return type(
+                "CategoryRef", (), {"id": category.id, "slug": category.slug, "name": category.name}
+            )
 
     return factory
 
@@ -231,7 +240,7 @@ def api_token(app: Flask, make_user: Callable[..., Any]) -> Callable[..., str]:
     def factory(role: str = "admin", email: str | None = None) -> str:
         user = make_user(email=email or f"{role}-token@example.org", role=role)
         with app.app_context():
-            row, secret = ApiToken.issue(db.session.get(User, user.id), name="test")
+            row, secret = ApiToken.issue(db.session.get_one(User, user.id), name="test")
             db.session.add(row)
             db.session.commit()
             return secret

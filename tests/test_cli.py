@@ -30,12 +30,19 @@ def test_create_user_reads_the_password_from_stdin(runner, app):
 
 
 def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
-    bad_email = runner.invoke(args=["cms", "create-user", "not-an-email", "--password-stdin"], input="long password\n")
+    bad_email = runner.invoke(
+        args=["cms", "create-user", "not-an-email", "--password-stdin"], input="long password\n"
+    )
     assert bad_email.exit_code == 2
     assert "not an email address" in bad_email.output
-    short = runner.invoke(args=["cms", "create-user", "a@b.org", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=["cms", "create-user", "a@b.org", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code == 2
-    bad_role = runner.invoke(args=["cms", "create-user", "a@b.org", "--role", "king", "--password-stdin"], input="long password\n")
+    bad_role = runner.invoke(
+        args=["cms", "create-user", "a@b.org", "--role", "king", "--password-stdin"],
+        input="long password\n",
+    )
     assert bad_role.exit_code == 2
     with app.app_context():
         assert db.session.execute(select(User)).first() is None
@@ -43,7 +50,9 @@ def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
 
 def test_create_user_refuses_a_duplicate(runner, make_user):
     make_user(email="dup@example.org")
-    result = runner.invoke(args=["cms", "create-user", "dup@example.org", "--password-stdin"], input="long password\n")
+    result = runner.invoke(
+        args=["cms", "create-user", "dup@example.org", "--password-stdin"], input="long password\n"
+    )
     assert result.exit_code == 1
     assert "already exists" in result.output
 
@@ -53,7 +62,8 @@ def test_token_create_prints_the_token_alone_on_the_last_line(runner, make_user,
     result = runner.invoke(args=["cms", "token", "create", "ed@example.org"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
-    assert token.startswith("cms_") and " " not in token
+    assert token.startswith("cms_")
+    assert " " not in token
     with app.app_context():
         row = db.session.execute(select(ApiToken)).scalar_one()
         assert row.token_hash == ApiToken.digest(token)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, delete, false, func, select, update
 
 from cms.content.errors import ContentError
 from cms.content.sanitize import sanitize_html
@@ -16,7 +16,17 @@ from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_
 from cms.content.taxonomy import tags_from_names
 from cms.content.text import clean_text, html_to_text
 from cms.extensions import db
-from cms.models import ARTICLE_STATUSES, Article, Category, Media, Tag, User, article_tag, utcnow
+from cms.models import (
+    ARTICLE_STATUSES,
+    Article,
+    Category,
+    Media,
+    SlugHistory,
+    Tag,
+    User,
+    article_tag,
+    utcnow,
+)
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
 #: Fields :func:`save_article` accepts.
@@ -34,10 +44,16 @@ def public_filter(now: datetime | None = None) -> Any:
 
 def public_articles() -> Select:
     """A query of public articles, newest first."""
-    return select(Article).where(public_filter()).order_by(Article.published_at.desc(), Article.id.desc())
+    return (
+        select(Article)
+        .where(public_filter())
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
 
 
-def latest_articles(limit: int = 10, category: Category | None = None, exclude_id: int | None = None) -> list[Article]:
+def latest_articles(
+    limit: int = 10, category: Category | None = None, exclude_id: int | None = None
+) -> list[Article]:
     """The newest public articles, optionally in one category (not its children)."""
     query = public_articles()
     if category is not None:
@@ -52,7 +68,9 @@ def paginate(query: Select, page: int, per_page: int) -> tuple[list[Any], int]:
     total = db.session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).scalar_one()
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
+    rows = (
+        db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
+    )
     return list(rows), total
 
 
@@ -62,10 +80,10 @@ def filter_articles(
     category: Category | None = None,
     tag: Tag | None = None,
     q: str | None = None,
-) -> Select | None:
+) -> Select:
     """Narrow an article query by category (with sub-categories), tag and search words.
 
-    Returns ``None`` when ``q`` is given but has no searchable word.
+    A ``q`` without any searchable word matches nothing.
     """
     if category is not None:
         query = query.where(Article.category_id.in_(category_and_descendant_ids(category)))
@@ -73,8 +91,9 @@ def filter_articles(
         query = query.where(
             Article.id.in_(select(article_tag.c.article_id).where(article_tag.c.tag_id == tag.id))
         )
-    if q is not None and q.strip():
-        return matching(query.order_by(None), q)
+    if q is not None:
+        searched = matching(query.order_by(None), q)
+        return query.where(false()) if searched is None else searched
     return query
 
 
@@ -83,7 +102,9 @@ def category_and_descendant_ids(category: Category) -> list[int]:
     ids, frontier = [category.id], [category.id]
     while frontier:
         frontier = list(
-            db.session.execute(select(Category.id).where(Category.parent_id.in_(frontier))).scalars()
+            db.session.execute(
+                select(Category.id).where(Category.parent_id.in_(frontier))
+            ).scalars()
         )
         frontier = [i for i in frontier if i not in ids]
         ids.extend(frontier)
@@ -101,7 +122,7 @@ def promote_due_articles() -> int:
     Visibility never waits for this (see :func:`public_filter`): it only keeps
     the stored status honest for lists and the back office.
     """
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(Article)
         .where(Article.status == "scheduled", Article.published_at <= utcnow())
         .values(status="published")
@@ -112,7 +133,15 @@ def promote_due_articles() -> int:
     return result.rowcount or 0
 
 
-def _text(data: Mapping[str, Any], key: str, errors: dict[str, str], *, single_line: bool, limit: int, label: str) -> str | None:
+def _text(
+    data: Mapping[str, Any],
+    key: str,
+    errors: dict[str, str],
+    *,
+    single_line: bool,
+    limit: int,
+    label: str,
+) -> str | None:
     if key not in data:
         return None
     value = data[key]
@@ -123,7 +152,9 @@ def _text(data: Mapping[str, Any], key: str, errors: dict[str, str], *, single_l
         return None
     value = clean_text(value, single_line=single_line)
     if len(value) > limit:
-        errors[key] = _("%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit)
+        errors[key] = _(
+            "%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit
+        )
         return None
     return value
 
@@ -139,7 +170,9 @@ def parse_datetime(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def save_article(article: Article | None, data: Mapping[str, Any], *, author: User | None = None) -> Article:
+def save_article(
+    article: Article | None, data: Mapping[str, Any], *, author: User | None = None
+) -> Article:
     """Validate ``data`` and create or update an article; the caller commits.
 
     Text is normalised to NFC, the body sanitized, the slug made from the
@@ -154,17 +187,19 @@ def save_article(article: Article | None, data: Mapping[str, Any], *, author: Us
         errors[unknown[0]] = _("Unknown field: %(name)s.", name=unknown[0])
 
     title = _text(data, "title", errors, single_line=True, limit=TITLE_MAX, label=_("Title"))
-    if title is not None and not title:
+    if title is not None and not title or creating and "title" not in data:
         errors["title"] = _("The title is required.")
-    elif creating and "title" not in data:
-        errors["title"] = _("The title is required.")
-    summary = _text(data, "summary", errors, single_line=False, limit=SUMMARY_MAX, label=_("Summary"))
+    summary = _text(
+        data, "summary", errors, single_line=False, limit=SUMMARY_MAX, label=_("Summary")
+    )
     body = _text(data, "body_html", errors, single_line=False, limit=BODY_MAX, label=_("Body"))
     slug_in = _text(data, "slug", errors, single_line=True, limit=SLUG_MAX, label=_("Slug"))
 
     status = data.get("status", None if not creating else "draft")
     if status is not None and status not in ARTICLE_STATUSES:
-        errors["status"] = _("Status must be one of: %(values)s.", values=", ".join(ARTICLE_STATUSES))
+        errors["status"] = _(
+            "Status must be one of: %(values)s.", values=", ".join(ARTICLE_STATUSES)
+        )
     published_at: datetime | None = None
     if data.get("published_at") not in (None, ""):
         try:
@@ -223,7 +258,9 @@ def save_article(article: Article | None, data: Mapping[str, Any], *, author: Us
     return article
 
 
-def _lookup(data: Mapping[str, Any], key: str, model: Any, errors: dict[str, str], message: str) -> Any:
+def _lookup(
+    data: Mapping[str, Any], key: str, model: Any, errors: dict[str, str], message: str
+) -> Any:
     if data.get(key) is None:
         return None
     value = data[key]
@@ -236,7 +273,9 @@ def _lookup(data: Mapping[str, Any], key: str, model: Any, errors: dict[str, str
     return row
 
 
-def _apply_status(article: Article, status: str | None, published_at: datetime | None, time_given: bool) -> None:
+def _apply_status(
+    article: Article, status: str | None, published_at: datetime | None, time_given: bool
+) -> None:
     if time_given:
         article.published_at = published_at
     if status is not None:
@@ -266,15 +305,12 @@ def _apply_slug(article: Article, wanted: str | None, creating: bool) -> None:
 
 def delete_article(article: Article) -> None:
     """Delete an article (its slug history goes with it); the caller commits."""
-    from cms.models import SlugHistory
-
     db.session.execute(
-        SlugHistory.__table__.delete().where(
+        delete(SlugHistory).where(
             SlugHistory.kind == "article", SlugHistory.object_id == article.id
         )
     )
     db.session.delete(article)
-
 
 
 def record_view(article_id: int) -> None:

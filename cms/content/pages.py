@@ -28,7 +28,9 @@ def menu_pages() -> list[Page]:
     return list(
         db.session.execute(
             select(Page)
-            .where(Page.parent_id.is_(None), Page.show_in_menu.is_(True), Page.status == "published")
+            .where(
+                Page.parent_id.is_(None), Page.show_in_menu.is_(True), Page.status == "published"
+            )
             .order_by(Page.position, Page.title)
         ).scalars()
     )
@@ -57,7 +59,9 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
             continue
         value = clean_text(data[key], single_line=single)
         if len(value) > limit:
-            errors[key] = _("%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit)
+            errors[key] = _(
+                "%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit
+            )
         values[key] = value
     if (creating or "title" in data) and not values.get("title"):
         errors["title"] = _("The title is required.")
@@ -76,7 +80,9 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
             elif page is not None and (parent.id == page.id or page in parent.ancestors):
                 errors["parent_id"] = _("A page cannot be placed under itself.")
     for key in ("position",):
-        if data.get(key) is not None and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+        if data.get(key) is not None and (
+            isinstance(data[key], bool) or not isinstance(data[key], int)
+        ):
             errors[key] = _("Must be a whole number.")
     if errors:
         raise ContentError(errors)

@@ -35,7 +35,7 @@ def _load() -> dict[str, Any]:
     if has_app_context() and "cms_settings" in g:
         return g.cms_settings
     rows = db.session.execute(select(Setting.key, Setting.value)).all()
-    values = {key: value for key, value in rows}
+    values = dict(rows)
     if has_app_context():
         g.cms_settings = values
     return values

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slugify import slugify as _slugify
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from cms.content.text import clean_text, fold
 from cms.extensions import db
@@ -48,7 +48,9 @@ def _taken(model: Any, slug: str, kind: str, exclude_id: int | None) -> bool:
         query = query.where(model.id != exclude_id)
     if db.session.execute(query.limit(1)).first():
         return True
-    history = select(SlugHistory.object_id).where(SlugHistory.kind == kind, SlugHistory.slug == slug)
+    history = select(SlugHistory.object_id).where(
+        SlugHistory.kind == kind, SlugHistory.slug == slug
+    )
     owner = db.session.execute(history).scalar()
     return owner is not None and owner != exclude_id
 
@@ -67,7 +69,7 @@ def remember_old_slug(kind: str, old_slug: str, object_id: int) -> None:
 def forget_slug(kind: str, slug: str) -> None:
     """Drop ``slug`` from the history, when an object takes it back as its current slug."""
     db.session.execute(
-        SlugHistory.__table__.delete().where(SlugHistory.kind == kind, SlugHistory.slug == slug)
+        delete(SlugHistory).where(SlugHistory.kind == kind, SlugHistory.slug == slug)
     )
 
 

@@ -20,14 +20,18 @@ def category_tree() -> list[Category]:
     """Top-level categories in their order; each has ``children`` loaded on access."""
     return list(
         db.session.execute(
-            select(Category).where(Category.parent_id.is_(None)).order_by(Category.position, Category.name)
+            select(Category)
+            .where(Category.parent_id.is_(None))
+            .order_by(Category.position, Category.name)
         ).scalars()
     )
 
 
 def all_categories() -> list[Category]:
     """Every category, by position then name."""
-    return list(db.session.execute(select(Category).order_by(Category.position, Category.name)).scalars())
+    return list(
+        db.session.execute(select(Category).order_by(Category.position, Category.name)).scalars()
+    )
 
 
 def find_category(slug: str) -> Category | None:
@@ -44,7 +48,11 @@ def save_category(category: Category | None, data: Mapping[str, Any]) -> Categor
         if not isinstance(name, str) or not clean_text(name, single_line=True):
             errors["name"] = _("The name is required.")
         elif len(clean_text(name, single_line=True)) > NAME_MAX:
-            errors["name"] = _("%(field)s is too long (at most %(limit)d characters).", field=_("Name"), limit=NAME_MAX)
+            errors["name"] = _(
+                "%(field)s is too long (at most %(limit)d characters).",
+                field=_("Name"),
+                limit=NAME_MAX,
+            )
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         errors["description"] = _("%(field)s must be text.", field=_("Description"))
@@ -93,7 +101,7 @@ def save_category(category: Category | None, data: Mapping[str, Any]) -> Categor
     return category
 
 
-def _is_descendant(node: Category, ancestor: Category) -> bool:
+def _is_descendant(node: Category | None, ancestor: Category) -> bool:
     seen = set()
     while node is not None and node.id not in seen:
         if node.id == ancestor.id:
@@ -111,7 +119,9 @@ def tags_from_names(names: list[str]) -> list[Tag]:
         if not name:
             continue
         if len(name) > NAME_MAX:
-            raise ContentError({"tags": _("A tag is too long (at most %(limit)d characters).", limit=NAME_MAX)})
+            raise ContentError(
+                {"tags": _("A tag is too long (at most %(limit)d characters).", limit=NAME_MAX)}
+            )
         slug = make_slug(name)
         if not slug:
             raise ContentError({"tags": _("A tag needs at least one letter or digit.")})
@@ -119,7 +129,8 @@ def tags_from_names(names: list[str]) -> list[Tag]:
     if not wanted:
         return []
     existing = {
-        t.slug: t for t in db.session.execute(select(Tag).where(Tag.slug.in_(list(wanted)))).scalars()
+        t.slug: t
+        for t in db.session.execute(select(Tag).where(Tag.slug.in_(list(wanted)))).scalars()
     }
     result = []
     for slug, name in wanted.items():

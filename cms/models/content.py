@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cms.extensions import db
+from cms.extensions import Model, db
 from cms.models.types import UTCDateTime, utcnow
 
 #: Article states. ``scheduled`` articles turn public by themselves when their time comes.
@@ -30,7 +30,7 @@ article_tag = sa.Table(
 )
 
 
-class Category(db.Model):
+class Category(Model):
     """A section of the portal (news, administrative reform, ...); may have a parent."""
 
     __tablename__ = "category"
@@ -54,7 +54,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A free keyword shared by articles."""
 
     __tablename__ = "tag"
@@ -67,7 +67,7 @@ class Tag(db.Model):
         return f"<Tag {self.slug}>"
 
 
-class Media(db.Model):
+class Media(Model):
     """An uploaded or generated image, stored under a generated file name."""
 
     __tablename__ = "media"
@@ -89,16 +89,14 @@ class Media(db.Model):
         return f"<Media {self.filename}>"
 
 
-class Article(db.Model):
+class Article(Model):
     """A news article. Public when published (or scheduled) and its time has come."""
 
     __tablename__ = "article"
     __table_args__ = (
         sa.Index("ix_article_status_published_at", "status", "published_at"),
         sa.Index("ix_article_category_published_at", "category_id", "published_at"),
-        sa.CheckConstraint(
-            "status IN ('draft', 'published', 'scheduled')", name="status_valid"
-        ),
+        sa.CheckConstraint("status IN ('draft', 'published', 'scheduled')", name="status_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,13 +146,11 @@ class Article(db.Model):
         return f"<Article {self.slug}>"
 
 
-class Page(db.Model):
+class Page(Model):
     """A standalone page (about, contact, ...); pages form a tree shown in the menu."""
 
     __tablename__ = "page"
-    __table_args__ = (
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status_valid"),
-    )
+    __table_args__ = (sa.CheckConstraint("status IN ('draft', 'published')", name="status_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
@@ -199,7 +195,7 @@ class Page(db.Model):
         return f"<Page {self.slug}>"
 
 
-class SlugHistory(db.Model):
+class SlugHistory(Model):
     """A slug an object used to have; its old URL answers with a 301 to the current one."""
 
     __tablename__ = "slug_history"

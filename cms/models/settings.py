@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cms.extensions import db
+from cms.extensions import Model
 
 
-class Setting(db.Model):
+class Setting(Model):
     """One site setting: a key and its JSON value."""
 
     __tablename__ = "setting"

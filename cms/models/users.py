@@ -11,14 +11,14 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cms.extensions import db
+from cms.extensions import Model
 from cms.models.types import UTCDateTime, utcnow
 
 #: Roles, most powerful first.
 ROLES = ("admin", "editor", "author")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in to the back office: admin, editor or author."""
 
     __tablename__ = "user"
@@ -65,7 +65,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_token"

@@ -17,8 +17,9 @@ def article_url(article: Article, external: bool = False) -> str:
 def category_url(category: Category, external: bool = False, page: int | None = None) -> str:
     """The public URL of a category listing: ``/<category prefix>/<slug>``."""
     path = f"{get_setting('category_prefix')}/{category.slug}"
-    args = {"page": page} if page and page > 1 else {}
-    return url_for("public.resolve", path=path, _external=external, **args)
+    if page and page > 1:
+        return url_for("public.resolve", path=path, _external=external, page=page)
+    return url_for("public.resolve", path=path, _external=external)
 
 
 def category_feed_url(category: Category, external: bool = False) -> str:

@@ -16,6 +16,7 @@ from flask import (
     send_from_directory,
 )
 from sqlalchemy import select, text
+from werkzeug.wrappers import Response as BaseResponse
 
 from cms.content import (
     filter_articles,
@@ -29,9 +30,9 @@ from cms.content import (
     public_articles,
 )
 from cms.content.articles import promote_due_articles, record_view, related_by_category
+from cms.content.pages import menu_pages
 from cms.content.search import query_terms
 from cms.content.slugs import lookup_old_slug
-from cms.content.pages import menu_pages
 from cms.content.taxonomy import category_tree
 from cms.extensions import db
 from cms.models import Article, Category, Page
@@ -100,7 +101,7 @@ def home() -> str:
         if not category.show_on_home:
             continue
         query = filter_articles(public_articles(), category=category)
-        items = list(db.session.execute(query.limit(5)).unique().scalars()) if query is not None else []
+        items = list(db.session.execute(query.limit(5)).unique().scalars())
         if items:
             blocks.append((category, items))
     return render("public/home.html", latest=latest, blocks=blocks)
@@ -114,10 +115,10 @@ def search() -> Any:
     items: list[Article] = []
     total = 0
     if query_terms(q):
-        query = filter_articles(public_articles(), q=q)
-        if query is not None:
-            items, total = paginate(query, page, _per_page())
-    return render("public/search.html", q=q, items=items, total=total, page=page, per_page=_per_page())
+        items, total = paginate(filter_articles(public_articles(), q=q), page, _per_page())
+    return render(
+        "public/search.html", q=q, items=items, total=total, page=page, per_page=_per_page()
+    )
 
 
 @bp.route("/tag/<slug>")
@@ -130,7 +131,9 @@ def tag(slug: str) -> Any:
     items, total = paginate(filter_articles(public_articles(), tag=found), page, _per_page())
     if page > 1 and not items:
         abort(404)
-    return render("public/tag.html", tag=found, items=items, total=total, page=page, per_page=_per_page())
+    return render(
+        "public/tag.html", tag=found, items=items, total=total, page=page, per_page=_per_page()
+    )
 
 
 @bp.route("/feed.xml")
@@ -140,7 +143,7 @@ def feed() -> Response:
 
 
 def _feed(items: list[Article], category: Category | None) -> Response:
-    updated = max((a.updated_at or a.published_at for a in items), default=None)
+    updated = max((a.updated_at for a in items), default=None)
     xml = render("public/feed.xml", items=items, category=category, updated=updated)
     return Response(xml, mimetype="application/atom+xml")
 
@@ -226,7 +229,7 @@ def _is_bot() -> bool:
     return not agent or any(marker in agent for marker in BOT_MARKERS)
 
 
-def _category_or_redirect(slug: str, suffix: str = "") -> Category | Response:
+def _category_or_redirect(slug: str, suffix: str = "") -> Category | BaseResponse:
     found = find_category(slug)
     if found is None:
         old = lookup_old_slug("category", slug)
@@ -240,14 +243,18 @@ def _category_or_redirect(slug: str, suffix: str = "") -> Category | Response:
 def category(slug: str) -> Any:
     """A category listing with its sub-categories' articles, paginated."""
     found = _category_or_redirect(slug)
-    if isinstance(found, Response):
+    if isinstance(found, BaseResponse):
         return found
     page = _page_number()
     items, total = paginate(filter_articles(public_articles(), category=found), page, _per_page())
     if page > 1 and not items:
         abort(404)
     return render(
-        "public/category.html", category=found, items=items, total=total, page=page,
+        "public/category.html",
+        category=found,
+        items=items,
+        total=total,
+        page=page,
         per_page=_per_page(),
     )
 
@@ -255,7 +262,7 @@ def category(slug: str) -> Any:
 def category_feed(slug: str) -> Any:
     """Atom feed of one category."""
     found = _category_or_redirect(slug, "/feed.xml")
-    if isinstance(found, Response):
+    if isinstance(found, BaseResponse):
         return found
     query = filter_articles(public_articles(), category=found)
     items = list(db.session.execute(query.limit(20)).unique().scalars())

@@ -13,7 +13,11 @@ from cms.extensions import db
 def corpus(app):
     with app.app_context():
         for title, body, status in [
-            ("Kiểm tra công tác cải cách hành chính", "<p>Đoàn kiểm tra làm việc tại huyện.</p>", "published"),
+            (
+                "Kiểm tra công tác cải cách hành chính",
+                "<p>Đoàn kiểm tra làm việc tại huyện.</p>",
+                "published",
+            ),
             ("Lễ hội hoa ban", "<p>Du khách đổ về Điện Biên.</p>", "published"),
             ("Thông báo tuyển dụng", "<p>Sở Nội vụ thông báo.</p>", "published"),
             ("Bản nháp cải cách", "<p>Chưa xuất bản.</p>", "draft"),
@@ -26,14 +30,19 @@ def corpus(app):
 def titles_for(app, q):
     with app.app_context():
         query = filter_articles(public_articles(), q=q)
-        if query is None:
-            return None
         return [a.title for a in db.session.execute(query).unique().scalars()]
 
 
 @pytest.mark.parametrize(
     "q",
-    ["cai cach", "CẢI CÁCH", "cải cách", unicodedata.normalize("NFD", "cải cách"), "cai cac", "hanh  chinh!"],
+    [
+        "cai cach",
+        "CẢI CÁCH",
+        "cải cách",
+        unicodedata.normalize("NFD", "cải cách"),
+        "cai cac",
+        "hanh  chinh!",
+    ],
 )
 def test_search_ignores_diacritics_case_and_matches_prefixes(corpus, q):
     assert titles_for(corpus, q) == ["Kiểm tra công tác cải cách hành chính"]
@@ -51,20 +60,22 @@ def test_drafts_are_not_found(corpus):
     assert "Bản nháp cải cách" not in titles_for(corpus, "cai cach")
 
 
-def test_a_query_without_words_is_not_run(corpus):
-    assert titles_for(corpus, "!!! ???") is None
+def test_a_query_without_words_matches_nothing(corpus):
+    assert titles_for(corpus, "!!! ???") == []
 
 
 def test_search_syntax_characters_are_harmless(corpus):
     for q in ['"', "a OR b", "NEAR(x y)", "x:*", "' OR 1=1 --", "*", "^"]:
-        assert isinstance(titles_for(corpus, q) or [], list)
+        assert titles_for(corpus, q) == []
 
 
 def test_sqlite_search_uses_the_fts_index_not_a_scan(corpus):
     with corpus.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("the FTS5 plan check applies to SQLite")
-        query = filter_articles(select(db.text("1")).select_from(db.metadata.tables["article"]), q="cai cach")
+        query = filter_articles(
+            select(db.text("1")).select_from(db.metadata.tables["article"]), q="cai cach"
+        )
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
         details = " | ".join(str(row[-1]) for row in plan)

@@ -22,15 +22,22 @@ def themes_dir(tmp_path):
     """The bundled themes plus ``child`` (extends default) and ``other``."""
     folder = tmp_path / "themes"
     shutil.copytree(PROJECT_ROOT / "themes", folder)
-    write(folder / "child" / "theme.json", json.dumps({"name": "child", "parent": "default", "regions": ["sidebar"]}))
+    write(
+        folder / "child" / "theme.json",
+        json.dumps({"name": "child", "parent": "default", "regions": ["sidebar"]}),
+    )
     write(
         folder / "child" / "templates" / "public" / "error.html",
-        '{% extends "!core/public/error.html" %}{% block content %}<p id="child-error">CHILD</p>{{ super() }}{% endblock %}',
+        '{% extends "!core/public/error.html" %}{% block content %}'
+        '<p id="child-error">CHILD</p>{{ super() }}{% endblock %}',
     )
     write(folder / "child" / "templates" / "admin" / "base.html", "HIJACKED")
     write(folder / "child" / "static" / "css" / "extra.css", "body{}")
     write(folder / "other" / "theme.json", json.dumps({"name": "other"}))
-    write(folder / "other" / "templates" / "public" / "error.html", '<p id="other-error">OTHER {{ status }}</p>')
+    write(
+        folder / "other" / "templates" / "public" / "error.html",
+        '<p id="other-error">OTHER {{ status }}</p>',
+    )
     write(folder / "broken" / "theme.json", "{not json")
     return folder
 
@@ -68,7 +75,8 @@ def test_switching_theme_takes_effect_at_once(app, client):
     assert "child-error" not in html
     use_theme(app, "default")
     html = client.get("/missing").text
-    assert "child-error" not in html and "other-error" not in html
+    assert "child-error" not in html
+    assert "other-error" not in html
 
 
 def test_themes_never_provide_admin_templates(app):
