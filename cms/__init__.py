@@ -64,7 +64,9 @@ def configure_extensions(app: Flask) -> None:
     from cms.extensions import cache, csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     redis_url = app.config.get("REDIS_URL")

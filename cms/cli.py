@@ -31,7 +31,9 @@ def init_command() -> None:
 
 @cms_group.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "editor", "author"]), default="author", show_default=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "editor", "author"]), default="author", show_default=True
+)
 @click.option("--name", default="", help="Name shown on articles.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
@@ -48,7 +50,9 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
-        raise click.BadParameter("the password must have at least 8 characters", param_hint="password")
+        raise click.BadParameter(
+            "the password must have at least 8 characters", param_hint="password"
+        )
     user = User(email=email, role=role, name=name.strip())
     user.set_password(password)
     db.session.add(user)

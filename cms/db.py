@@ -30,6 +30,8 @@ def configure_engine(engine: Engine) -> None:
 UNMODELLED = ("article_fts", "ix_article_search_text_fts")
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Alembic filter: leave the full-text search objects out of autogenerate."""
     return not (name or "").startswith(UNMODELLED)

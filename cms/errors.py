@@ -66,7 +66,9 @@ def handle_http_error(exc: HTTPException) -> Any:
     from cms.themes import render
 
     try:
-        html = render("public/error.html", status=status, title=_title(status), message=_message(status))
+        html = render(
+            "public/error.html", status=status, title=_title(status), message=_message(status)
+        )
     except Exception:  # the error page itself failed: fall back to plain text
         log.exception("error page failed to render")
         return _message(status), status

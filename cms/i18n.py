@@ -43,7 +43,9 @@ def number(value: Any, digits: int | None = None) -> str:
     if value is None:
         return ""
     if digits is not None:
-        return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}" if digits else "#,##0")
+        return format_decimal(
+            round(value, digits), format=f"#,##0.{'#' * digits}" if digits else "#,##0"
+        )
     return format_decimal(value)
 
 

@@ -30,7 +30,7 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook, the HTTPS-aware session cookie, and the proxy fix when configured."""
+    """Install the header hook, the HTTPS-aware session cookie and, if configured, ProxyFix."""
     app.after_request(add_security_headers)
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:

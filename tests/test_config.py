@@ -9,7 +9,9 @@ from cms.config import from_environment, normalise_database_url
 
 
 def test_environment_variables_are_typed():
-    found = from_environment({"CMS_PROXY_HOPS": "2", "CMS_TESTING": "1", "CMS_LOCALE": "en", "OTHER": "x"})
+    found = from_environment(
+        {"CMS_PROXY_HOPS": "2", "CMS_TESTING": "1", "CMS_LOCALE": "en", "OTHER": "x"}
+    )
     assert found == {"PROXY_HOPS": 2, "TESTING": True, "LOCALE": "en"}
 
 
@@ -26,7 +28,9 @@ def test_postgresql_urls_use_psycopg_3():
 def test_precedence_defaults_instance_environment_then_mapping(tmp_path, monkeypatch, database_url):
     instance = tmp_path / "site"
     instance.mkdir()
-    (instance / "config.py").write_text('SITE_NAME = "From instance"\nTIMEZONE = "UTC"\nTHEME = "x"\n')
+    (instance / "config.py").write_text(
+        'SITE_NAME = "From instance"\nTIMEZONE = "UTC"\nTHEME = "x"\n'
+    )
     monkeypatch.setenv("CMS_INSTANCE_DIR", str(instance))
     monkeypatch.setenv("CMS_TIMEZONE", "Asia/Bangkok")
     monkeypatch.setenv("CMS_THEME", "from-env")
@@ -47,7 +51,9 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'cms.sqlite3'}"
 
 
-def test_captcha_test_answer_is_ignored_outside_testing_mode(tmp_path, monkeypatch, caplog, database_url):
+def test_captcha_test_answer_is_ignored_outside_testing_mode(
+    tmp_path, monkeypatch, caplog, database_url
+):
     monkeypatch.setenv("CMS_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("CMS_CAPTCHA_TEST_ANSWER", "1234")
     with caplog.at_level(logging.WARNING, logger="cms"):

@@ -112,7 +112,9 @@ def test_publishing_without_a_time_publishes_now(app):
 def test_published_with_a_future_time_is_scheduled(app):
     future = datetime.now(UTC) + timedelta(days=1)
     with app.app_context():
-        article = save_article(None, {"title": "Sau", "status": "published", "published_at": future.isoformat()})
+        article = save_article(
+            None, {"title": "Sau", "status": "published", "published_at": future.isoformat()}
+        )
         db.session.commit()
         assert article.status == "scheduled"
         assert not article.is_public
@@ -122,7 +124,9 @@ def test_published_with_a_future_time_is_scheduled(app):
 def test_a_scheduled_article_turns_public_when_its_time_comes_without_any_job(app):
     future = datetime.now(UTC) + timedelta(hours=1)
     with app.app_context():
-        article = save_article(None, {"title": "Hẹn giờ", "status": "scheduled", "published_at": future})
+        article = save_article(
+            None, {"title": "Hẹn giờ", "status": "scheduled", "published_at": future}
+        )
         db.session.commit()
         assert latest_articles() == []
         # Time passes: nothing runs, yet the article is public.
@@ -146,7 +150,9 @@ def test_drafts_are_never_public(app):
 
 def test_naive_publish_times_are_taken_as_utc(app):
     with app.app_context():
-        article = save_article(None, {"title": "Giờ", "status": "published", "published_at": "2020-05-14T03:13:21"})
+        article = save_article(
+            None, {"title": "Giờ", "status": "published", "published_at": "2020-05-14T03:13:21"}
+        )
         db.session.commit()
         db.session.expire_all()
         stored = db.session.get(Article, article.id)

@@ -60,7 +60,9 @@ def site(app):
         )
         about = save_page(None, {"title": "Giới thiệu", "body_html": "<p>Về cổng thông tin.</p>"})
         db.session.commit()
-        save_page(None, {"title": "Cơ cấu tổ chức", "parent_id": about.id, "body_html": "<p>Sơ đồ</p>"})
+        save_page(
+            None, {"title": "Cơ cấu tổ chức", "parent_id": about.id, "body_html": "<p>Sơ đồ</p>"}
+        )
         save_page(None, {"title": "Trang ẩn", "status": "draft"})
         db.session.commit()
     return app
@@ -92,7 +94,9 @@ def test_article_page_has_content_and_meta(site, client):
     assert "Kết quả kiểm tra cho thấy" in html
     assert '<meta property="og:title" content="Kiểm tra công tác Cải cách hành chính">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert 'rel="canonical" href="http://localhost/news/kiem-tra-cong-tac-cai-cach-hanh-chinh"' in html
+    assert (
+        'rel="canonical" href="http://localhost/news/kiem-tra-cong-tac-cai-cach-hanh-chinh"' in html
+    )
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(ld)
     assert data["@type"] == "NewsArticle"
