@@ -49,14 +49,23 @@ def number(value: Any, digits: int | None = None) -> str:
     return format_decimal(value)
 
 
-def date(value: datetime | None, fmt: str = "medium") -> str:
-    """Format a date in the site time zone and locale."""
-    return format_date(value, fmt) if value else ""
+#: How each locale writes a date and a date with time by default (CLDR patterns).
+DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+DATETIME_FORMATS = {"vi": "dd/MM/yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 
 
-def datetime_(value: datetime | None, fmt: str = "medium") -> str:
-    """Format a date and time in the site time zone and locale."""
-    return format_datetime(value, fmt) if value else ""
+def date(value: datetime | None, fmt: str | None = None) -> str:
+    """Format a date in the site time zone and locale (``14/05/2020`` in vi)."""
+    if not value:
+        return ""
+    return format_date(value, fmt or DATE_FORMATS.get(select_locale(), "medium"))
+
+
+def datetime_(value: datetime | None, fmt: str | None = None) -> str:
+    """Format a date and time in the site time zone and locale (``14/05/2020 10:13`` in vi)."""
+    if not value:
+        return ""
+    return format_datetime(value, fmt or DATETIME_FORMATS.get(select_locale(), "medium"))
 
 
 def init_app(app: Flask) -> None:
