@@ -61,7 +61,7 @@ def configure_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`cms.extensions` to ``app``."""
     from cms import models  # noqa: F401  (register the tables on the metadata)
     from cms.db import configure_engine
-    from cms.extensions import cache, csrf, db, login_manager, migrate
+    from cms.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -78,6 +78,8 @@ def configure_extensions(app: Flask) -> None:
     for key, value in cache_config.items():
         app.config.setdefault(key, value)
     cache.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -103,10 +105,12 @@ def configure_themes(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    """Register the public site, the API and the health check."""
+    """Register the back office, the API and the public site."""
+    from cms import admin
     from cms.api import bp as api_bp
     from cms.public import bp as public_bp
 
+    admin.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(public_bp)
 

@@ -59,6 +59,14 @@ class Defaults:
     #: Largest JSON body the API accepts.
     API_MAX_JSON_BYTES = 2 * 1024 * 1024
 
+    #: Failed sign-ins allowed per client address, and per account (Flask-Limiter syntax).
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    RATELIMIT_KEY_PREFIX = "cms-limit"
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: limits fall back, pages keep working
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +37,7 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 cache = Cache()
+limiter = Limiter(key_func=get_remote_address)
 
 if TYPE_CHECKING:  # type checkers see the declarative base; at run time it is Flask-SQLAlchemy's
     Model = Base

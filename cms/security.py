@@ -49,3 +49,21 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
         )
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirects).
+
+    Only plain absolute paths are accepted: no scheme, no host, no ``//`` or
+    ``/\\`` prefix that browsers read as another host, no control characters.
+    """
+    from urllib.parse import urlsplit
+
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target

@@ -28,6 +28,9 @@ DATABASE_ENV = "CMS_TEST_DATABASE_URL"
 #: Environment variable naming the Redis server tests may use.
 REDIS_ENV = "CMS_TEST_REDIS_URL"
 
+#: The password of users made by :func:`make_user` unless a test picks another.
+TEST_PASSWORD = "correct horse battery"  # noqa: S105 (a known test password)
+
 #: Configuration every test app gets.
 BASE_TEST_CONFIG = {
     "TESTING": True,
@@ -183,7 +186,7 @@ def make_user(app: Flask) -> Callable[..., Any]:
     def factory(
         email: str = "editor@example.org",
         role: str = "editor",
-        password: str = "correct horse battery",  # noqa: S107 (a test fixture's password)
+        password: str = TEST_PASSWORD,
         name: str = "",
     ) -> User:
         with app.app_context():
@@ -244,5 +247,67 @@ def api_token(app: Flask, make_user: Callable[..., Any]) -> Callable[..., str]:
             db.session.add(row)
             db.session.commit()
             return secret
+
+    return factory
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form in ``html``."""
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    if match is None:
+        raise AssertionError("no CSRF token in the page")
+    return match.group(1)
+
+
+class AuthActions:
+    """Sign in and out through the real forms, CSRF tokens included."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, **extra: Any) -> Any:
+        """Post the sign-in form; returns the response (not followed)."""
+        page = self.client.get("/admin/login")
+        data = {"email": email, "password": password, "csrf_token": csrf_token_from(page.text)}
+        data.update(extra)
+        return self.client.post("/admin/login", data=data)
+
+    def logout(self) -> Any:
+        """Post the sign-out form from the dashboard."""
+        page = self.client.get("/admin/")
+        return self.client.post("/admin/logout", data={"csrf_token": csrf_token_from(page.text)})
+
+    def post(
+        self,
+        url: str,
+        data: dict[str, Any] | None = None,
+        form_url: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """POST to ``url`` with the CSRF token taken from ``form_url`` (default: ``url``)."""
+        page = self.client.get(form_url or url)
+        payload = {"csrf_token": csrf_token_from(page.text), **(data or {})}
+        return self.client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Sign-in helpers bound to ``client``."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def signed_in(make_user: Callable[..., Any], auth: AuthActions) -> Callable[[str], Any]:
+    """Create a user of a role and sign them in: ``signed_in("editor")`` returns the user."""
+
+    def factory(role: str = "editor", email: str | None = None) -> Any:
+        user = make_user(email=email or f"{role}@example.org", role=role)
+        response = auth.login(user.email)
+        assert response.status_code == 302, "sign-in failed"
+        return user
 
     return factory

@@ -1,9 +1,11 @@
 """The core models; plugins define theirs in their own packages."""
 
+from cms.models.audit import AuditEntry
 from cms.models.content import (
     ARTICLE_STATUSES,
     PAGE_STATUSES,
     Article,
+    ArticleRevision,
     Category,
     Media,
     Page,
@@ -20,7 +22,9 @@ __all__ = [
     "PAGE_STATUSES",
     "ROLES",
     "ApiToken",
+    "AuditEntry",
     "Article",
+    "ArticleRevision",
     "Category",
     "Media",
     "Page",

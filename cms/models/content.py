@@ -80,6 +80,8 @@ class Media(Model):
     height: Mapped[int] = mapped_column(default=0)
     size: Mapped[int] = mapped_column(default=0)
     alt: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: Resized copies: variant name (``thumbnail``, ``medium``, ``large``, ``webp``) -> file name.
+    variants: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
@@ -206,3 +208,28 @@ class SlugHistory(Model):
     slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX))
     object_id: Mapped[int] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ArticleRevision(Model):
+    """The state of an article before one of its saves; editors compare and restore these."""
+
+    __tablename__ = "article_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Who made the save that replaced this version.
+    saved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    category_id: Mapped[int | None] = mapped_column()
+    image_id: Mapped[int | None] = mapped_column()
+    tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    saved_by = relationship("User")

@@ -1,0 +1,55 @@
+"""The back office under ``/admin/``: sign-in, dashboard and the content screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from cms.admin.menu import MenuItem, add_menu_item, menu_for
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: The core's own menu entries; plugins add theirs with :func:`add_menu_item`.
+CORE_MENU = [
+    MenuItem("admin.dashboard", _l("Dashboard"), order=0),
+]
+
+
+@bp.context_processor
+def _admin_context() -> dict[str, Any]:
+    return {"admin_menu": menu_for(current_user)}
+
+
+@bp.errorhandler(HTTPException)
+def _admin_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    messages = {
+        403: _("You are not allowed to do this."),
+        404: _("This item does not exist or has been deleted."),
+        429: _("Too many attempts. Please wait a few minutes and try again."),
+    }
+    message = messages.get(status, exc.description or "")
+    if status == 429 and request.endpoint == "admin.login":
+        from cms.admin.forms import LoginForm
+
+        return render_template("admin/login.html", form=LoginForm(), limited=message), 429
+    return render_template("admin/error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the back office, its menu and the sign-in settings."""
+    from cms.admin import auth, views  # noqa: F401  (routes register on import)
+    from cms.extensions import login_manager
+
+    app.register_blueprint(bp)
+    for item in CORE_MENU:
+        add_menu_item(app, item)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"

@@ -1,0 +1,12 @@
+// Back-office behaviour shared by every screen. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+  // Ask before destructive actions: forms marked data-confirm="message".
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+})();
