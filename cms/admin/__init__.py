@@ -14,10 +14,23 @@ from cms.admin.menu import MenuItem, add_menu_item, menu_for
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-#: The core's own menu entries; plugins add theirs with :func:`add_menu_item`.
-CORE_MENU = [
-    MenuItem("admin.dashboard", _l("Dashboard"), order=0),
-]
+#: Modules of ``cms.admin`` holding screens; each may define ``MENU``, a list of
+#: :class:`MenuItem`. Plugins add their entries with :func:`add_menu_item`.
+SCREENS = (
+    "auth",
+    "views",
+    "articles",
+    "pages",
+    "categories",
+    "tags",
+    "media",
+    "users",
+    "settings",
+    "audit_log",
+)
+
+#: The dashboard entry.
+CORE_MENU = [MenuItem("admin.dashboard", _l("Dashboard"), order=0)]
 
 
 @bp.context_processor
@@ -43,11 +56,15 @@ def _admin_error(exc: HTTPException) -> Any:
 
 def init_app(app: Flask) -> None:
     """Register the back office, its menu and the sign-in settings."""
-    from cms.admin import auth, views  # noqa: F401  (routes register on import)
+    from importlib import import_module
+
     from cms.extensions import login_manager
 
+    items = list(CORE_MENU)
+    for name in SCREENS:  # importing a screen module registers its routes on ``bp``
+        items.extend(getattr(import_module(f"cms.admin.{name}"), "MENU", []))
     app.register_blueprint(bp)
-    for item in CORE_MENU:
+    for item in items:
         add_menu_item(app, item)
     login_manager.login_view = "admin.login"
     login_manager.login_message = _l("Please sign in to continue.")

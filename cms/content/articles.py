@@ -19,6 +19,7 @@ from cms.extensions import db
 from cms.models import (
     ARTICLE_STATUSES,
     Article,
+    ArticleRevision,
     Category,
     Media,
     SlugHistory,
@@ -171,14 +172,19 @@ def parse_datetime(value: Any) -> datetime:
 
 
 def save_article(
-    article: Article | None, data: Mapping[str, Any], *, author: User | None = None
+    article: Article | None,
+    data: Mapping[str, Any],
+    *,
+    author: User | None = None,
+    saved_by: User | None = None,
 ) -> Article:
     """Validate ``data`` and create or update an article; the caller commits.
 
     Text is normalised to NFC, the body sanitized, the slug made from the
     title when not given (kept when the title changes later), and the old slug
-    remembered when it changes. Raises :class:`ContentError` and changes
-    nothing when any field is bad.
+    remembered when it changes. An update first keeps the previous version as
+    an :class:`ArticleRevision` (``saved_by`` is who made the save). Raises
+    :class:`ContentError` and changes nothing when any field is bad.
     """
     errors: dict[str, str] = {}
     creating = article is None
@@ -230,6 +236,9 @@ def save_article(
 
     if creating:
         article = Article(views=0, author=author)
+    else:
+        assert article is not None
+        snapshot_revision(article, saved_by)
     assert article is not None
     if title is not None:
         article.title = title
@@ -329,3 +338,22 @@ def related_by_category(article: Article, limit: int = 5) -> list[Article]:
     if article.category_id is None:
         return []
     return latest_articles(limit, category=article.category, exclude_id=article.id)
+
+
+def snapshot_revision(article: Article, saved_by: User | None = None) -> ArticleRevision:
+    """Keep the article's current state as a revision (before a save changes it)."""
+    revision = ArticleRevision(
+        article_id=article.id,
+        saved_by_id=saved_by.id if saved_by is not None else None,
+        title=article.title,
+        slug=article.slug,
+        summary=article.summary or "",
+        body_html=article.body_html or "",
+        status=article.status,
+        published_at=article.published_at,
+        category_id=article.category_id,
+        image_id=article.image_id,
+        tags=[t.name for t in article.tags],
+    )
+    db.session.add(revision)
+    return revision

@@ -194,3 +194,23 @@ def test_a_category_cannot_be_its_own_ancestor(app):
         with pytest.raises(ContentError) as excinfo:
             save_category(parent, {"parent_id": child.id})
         assert "parent_id" in excinfo.value.errors
+
+
+def test_every_update_keeps_the_previous_version(app):
+    from cms.models import ArticleRevision
+
+    with app.app_context():
+        article = save_article(None, {"title": "Bản một", "body_html": "<p>Một</p>", "tags": ["A"]})
+        db.session.commit()
+        assert db.session.execute(select(ArticleRevision)).first() is None
+        save_article(article, {"title": "Bản hai", "body_html": "<p>Hai</p>"})
+        db.session.commit()
+        save_article(article, {"body_html": "<p>Ba</p>"})
+        db.session.commit()
+        revisions = (
+            db.session.execute(select(ArticleRevision).order_by(ArticleRevision.id)).scalars().all()
+        )
+        assert [(r.title, r.body_html, r.tags) for r in revisions] == [
+            ("Bản một", "<p>Một</p>", ["A"]),
+            ("Bản hai", "<p>Hai</p>", ["A"]),
+        ]

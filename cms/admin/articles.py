@@ -1,0 +1,8 @@
+"""Back-office screens: articles (being built)."""
+
+from __future__ import annotations
+
+from cms.admin.menu import MenuItem
+
+#: Menu entries of these screens.
+MENU: list[MenuItem] = []
