@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_i18n(app)
     configure_themes(app)
     configure_blueprints(app)
+    configure_plugins(app)
     configure_security(app)
     configure_cli(app)
     return app
@@ -102,6 +103,13 @@ def configure_themes(app: Flask) -> None:
     from cms.themes import init_app
 
     init_app(app)
+
+
+def configure_plugins(app: Flask) -> None:
+    """Load the plugins (after the core's routes, so a plugin cannot shadow them)."""
+    from cms import plugins
+
+    plugins.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:

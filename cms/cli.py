@@ -138,3 +138,51 @@ def main() -> None:
     for command in cms_group.commands.values():
         cli.add_command(command)
     cli.main(prog_name="cms")
+
+
+@cms_group.group("plugins")
+def plugins_group() -> None:
+    """Plugins: list them, enable or disable one."""
+
+
+@plugins_group.command("list")
+def plugins_list_command() -> None:
+    """List plugins with their state (enabled, disabled, paused, broken)."""
+    from cms.plugins import registry
+
+    plugins = registry()
+    states = plugins.states()
+    for name, plugin in sorted(plugins.plugins.items()):
+        state = states[name]
+        if state.paused_at is not None:
+            label = f"paused ({state.paused_reason})"
+        else:
+            label = "enabled" if state.enabled else "disabled"
+        click.echo(f"{name:12} {plugin.version:8} {label:9} {plugin.title}")
+    for name, error in sorted(plugins.broken.items()):
+        click.echo(f"{name:12} {'':8} broken    {error}")
+
+
+def _set_plugin(name: str, enabled: bool) -> None:
+    from cms.plugins import PluginError, registry
+
+    try:
+        registry().set_enabled(name, enabled)
+    except PluginError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
+    db.session.commit()
+    click.echo(f"Plugin {name} {'enabled' if enabled else 'disabled'}.")
+
+
+@plugins_group.command("enable")
+@click.argument("name")
+def plugins_enable_command(name: str) -> None:
+    """Enable plugin NAME (also resumes it when paused)."""
+    _set_plugin(name, True)
+
+
+@plugins_group.command("disable")
+@click.argument("name")
+def plugins_disable_command(name: str) -> None:
+    """Disable plugin NAME: its widgets vanish and its routes answer 404."""
+    _set_plugin(name, False)

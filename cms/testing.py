@@ -167,6 +167,23 @@ def app(
 
 
 @pytest.fixture
+def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Build more apps on the test database (another worker, other settings); disposed after."""
+    made: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        application = create_app({**app_config, **overrides})
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()

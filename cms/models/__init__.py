@@ -13,6 +13,7 @@ from cms.models.content import (
     Tag,
     article_tag,
 )
+from cms.models.plugins import VISIBILITY, Generation, PluginState, WidgetInstance
 from cms.models.settings import Setting
 from cms.models.types import UTCDateTime, utcnow
 from cms.models.users import ROLES, ApiToken, User
@@ -26,13 +27,17 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "Category",
+    "Generation",
     "Media",
     "Page",
+    "PluginState",
     "Setting",
     "SlugHistory",
     "Tag",
     "UTCDateTime",
+    "VISIBILITY",
     "User",
+    "WidgetInstance",
     "article_tag",
     "utcnow",
 ]

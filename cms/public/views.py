@@ -10,6 +10,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     request,
@@ -36,6 +37,7 @@ from cms.content.slugs import lookup_old_slug
 from cms.content.taxonomy import category_tree
 from cms.extensions import db
 from cms.models import Article, Category, Page
+from cms.plugins import call_hook
 from cms.public import urls
 from cms.themes import render
 
@@ -68,6 +70,14 @@ def _promote_scheduled() -> None:
     if now - _last_promotion >= PROMOTE_EVERY and not request.path.startswith("/static"):
         _last_promotion = now
         promote_due_articles()
+
+
+def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
+    """Render a public page, telling regions what it shows and plugins that it was viewed."""
+    g.cms_page = {"kind": kind, kind: obj} if obj is not None else {"kind": kind}
+    html = render(template, **context)
+    call_hook("page_view", kind=kind, obj=obj, request=request)
+    return html
 
 
 def _page_number() -> int:
@@ -104,7 +114,8 @@ def home() -> str:
         items = list(db.session.execute(query.limit(5)).unique().scalars())
         if items:
             blocks.append((category, items))
-    return render("public/home.html", latest=latest, blocks=blocks)
+    html = render_page("home", None, "public/home.html", latest=latest, blocks=blocks)
+    return html
 
 
 @bp.route("/search")
@@ -116,8 +127,15 @@ def search() -> Any:
     total = 0
     if query_terms(q):
         items, total = paginate(filter_articles(public_articles(), q=q), page, _per_page())
-    return render(
-        "public/search.html", q=q, items=items, total=total, page=page, per_page=_per_page()
+    return render_page(
+        "search",
+        None,
+        "public/search.html",
+        q=q,
+        items=items,
+        total=total,
+        page=page,
+        per_page=_per_page(),
     )
 
 
@@ -131,8 +149,15 @@ def tag(slug: str) -> Any:
     items, total = paginate(filter_articles(public_articles(), tag=found), page, _per_page())
     if page > 1 and not items:
         abort(404)
-    return render(
-        "public/tag.html", tag=found, items=items, total=total, page=page, per_page=_per_page()
+    return render_page(
+        "tag",
+        found,
+        "public/tag.html",
+        tag=found,
+        items=items,
+        total=total,
+        page=page,
+        per_page=_per_page(),
     )
 
 
@@ -221,7 +246,7 @@ def article(slug: str) -> Any:
     if not _is_bot():
         record_view(found.id)
     related = related_by_category(found)
-    return render("public/article.html", article=found, related=related)
+    return render_page("article", found, "public/article.html", article=found, related=related)
 
 
 def _is_bot() -> bool:
@@ -249,7 +274,9 @@ def category(slug: str) -> Any:
     items, total = paginate(filter_articles(public_articles(), category=found), page, _per_page())
     if page > 1 and not items:
         abort(404)
-    return render(
+    return render_page(
+        "category",
+        found,
         "public/category.html",
         category=found,
         items=items,
@@ -283,4 +310,4 @@ def page(parts: list[str]) -> Any:
         abort(404)
     if found.path != "/".join(parts):
         return redirect(urls.page_url(found), 301)
-    return render("public/page.html", page=found)
+    return render_page("page", found, "public/page.html", page=found)

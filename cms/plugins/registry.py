@@ -1,0 +1,262 @@
+"""The plugin registry: loads every plugin at start, tracks which are enabled, calls hooks.
+
+Every plugin is loaded when the app starts; ``enabled`` lives in the
+database with a generation counter, so each request learns at once when an
+admin in another worker (or host) enabled, disabled or resumed a plugin. A
+disabled plugin's blueprint answers 404, its widgets are skipped and its hooks
+left out. A plugin that keeps failing is paused automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from flask import Blueprint, Flask, abort, current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from cms import generations
+from cms.extensions import db
+from cms.models import PluginState, utcnow
+from cms.plugins.base import Plugin, Widget
+from cms.plugins.discovery import discover
+from cms.plugins.spec import CoreSpec
+from cms.themes.manifest import NAME_RE
+
+log = logging.getLogger(__name__)
+
+
+class PluginError(Exception):
+    """A plugin that cannot be loaded, or an operation on an unknown plugin."""
+
+
+@dataclass(frozen=True)
+class State:
+    """A plugin's state as stored (or its defaults when never stored)."""
+
+    enabled: bool
+    paused_at: Any = None
+    paused_reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Enabled and not paused."""
+        return self.enabled and self.paused_at is None
+
+
+class PluginRegistry:
+    """The plugins of one application."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        #: Loaded plugins by name.
+        self.plugins: dict[str, Plugin] = {}
+        #: Plugins that failed to load: name -> error message.
+        self.broken: dict[str, str] = {}
+        self.pm = pluggy.PluginManager("cms")
+        self.pm.add_hookspecs(CoreSpec)
+        self._states: dict[str, State] = {}
+        self._states_generation: int | None = None
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+
+    # -- loading -----------------------------------------------------------------
+
+    def load_all(self) -> None:
+        """Load every plugin found; a broken one is logged, recorded and skipped."""
+        if self.app.config.get("SAFE_MODE"):
+            log.warning("safe mode: no plugin is loaded")
+            return
+        for name, loader in discover(Path(self.app.config["PLUGINS_DIR"])):
+            try:
+                self._load(name, loader())
+            except Exception as exc:  # a broken plugin must never stop the site
+                log.exception("plugin %s failed to load", name)
+                self.broken[name] = f"{type(exc).__name__}: {exc}"
+                self.plugins.pop(name, None)
+                if self.pm.has_plugin(name):
+                    self.pm.unregister(name=name)
+
+    def _load(self, name: str, module: Any) -> None:
+        import importlib
+
+        plugin = getattr(module, "plugin", None)
+        if not isinstance(plugin, Plugin):
+            raise PluginError("the package exports no `plugin = Plugin(...)` object")
+        if plugin.name != name:
+            raise PluginError(f"declares the name {plugin.name!r}, expected {name!r}")
+        if module.__file__:
+            plugin.path = Path(module.__file__).resolve().parent
+        for widget in plugin.widgets:
+            if not (isinstance(widget, type) and issubclass(widget, Widget)):
+                raise PluginError(f"{widget!r} is not a Widget subclass")
+            if not NAME_RE.match(widget.type or "") or not widget.template:
+                raise PluginError(f"widget {widget.__name__} needs a valid type and a template")
+        for models in plugin.models:
+            importlib.import_module(models)
+        blueprint = plugin.blueprint
+        if blueprint is not None and not isinstance(blueprint, Blueprint):
+            blueprint = blueprint()
+        if blueprint is not None:
+            if blueprint.name != name:
+                raise PluginError(f"its blueprint is named {blueprint.name!r}, expected {name!r}")
+            _guard(blueprint, name)
+            self.app.register_blueprint(blueprint)
+        if plugin.templates is not None and plugin.templates.is_dir():
+            self.app.extensions["cms_themes"].add_plugin_templates(name, plugin.templates)
+        if plugin.hooks is not None:
+            self.pm.register(plugin.hooks, name=name)
+        if plugin.cli is not None:
+            self.app.cli.add_command(plugin.cli, name)
+        if plugin.setup is not None:
+            plugin.setup(self.app)
+        self.plugins[name] = plugin
+
+    # -- state -------------------------------------------------------------------
+
+    def states(self) -> dict[str, State]:
+        """Every loaded plugin's state, re-read only when the plugins generation changed."""
+        generation = generations.value(generations.PLUGINS)
+        if generation != self._states_generation:
+            try:
+                rows = db.session.execute(select(PluginState)).scalars().all()
+            except SQLAlchemyError:  # before `cms init`
+                db.session.rollback()
+                rows = []
+            stored = {r.name: State(r.enabled, r.paused_at, r.paused_reason or "") for r in rows}
+            fresh = {
+                name: stored.get(name, State(plugin.enabled_by_default))
+                for name, plugin in self.plugins.items()
+            }
+            with self._lock:
+                self._states, self._states_generation = fresh, generation
+        return self._states
+
+    def is_enabled(self, name: str) -> bool:
+        """Whether plugin ``name`` is loaded, enabled and not paused."""
+        state = self.states().get(name)
+        return state is not None and state.active
+
+    def enabled_names(self) -> list[str]:
+        """Names of the active plugins, sorted."""
+        return sorted(n for n, s in self.states().items() if s.active)
+
+    def require(self, name: str) -> Plugin:
+        """The loaded plugin ``name``; raises :class:`PluginError` for unknown or broken names."""
+        if not isinstance(name, str) or not NAME_RE.match(name) or name not in self.plugins:
+            if isinstance(name, str) and name in self.broken:
+                raise PluginError(f"plugin {name} is broken: {self.broken[name]}")
+            raise PluginError(f"no plugin named {name!r}")
+        return self.plugins[name]
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        """Enable or disable a plugin (resuming it if paused); the caller commits."""
+        self.require(name)
+        if not isinstance(enabled, bool):
+            raise PluginError("enabled must be true or false")
+        row = db.session.get(PluginState, name)
+        if row is None:
+            row = PluginState(name=name, settings={})
+            db.session.add(row)
+        row.enabled = enabled
+        row.paused_at = None
+        row.paused_reason = ""
+        generations.bump(generations.PLUGINS, generations.WIDGETS)
+
+    def widget_class(self, plugin: str, widget_type: str) -> type[Widget] | None:
+        """The widget class ``plugin.widget_type`` of a loaded plugin."""
+        found = self.plugins.get(plugin)
+        return found.widget(widget_type) if found else None
+
+    # -- hooks -------------------------------------------------------------------
+
+    def call(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` on every active plugin; one plugin's error never stops the others."""
+        caller = getattr(self.pm.hook, hook)
+        results = []
+        active = set(self.enabled_names())
+        for impl in reversed(caller.get_hookimpls()):
+            if impl.plugin_name not in active:
+                continue
+            try:
+                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+            except Exception:  # isolate the failing plugin
+                log.exception("plugin %s failed in hook %s", impl.plugin_name, hook)
+                self.record_failure(impl.plugin_name, f"hook {hook}")
+                continue
+            if result is not None:
+                results.append(result)
+        return results
+
+    # -- failures ----------------------------------------------------------------
+
+    def record_failure(self, name: str, what: str) -> None:
+        """Count an error of plugin ``name``; too many within the window pause it."""
+        limit = int(self.app.config["PLUGIN_PAUSE_ERRORS"])
+        window = float(self.app.config["PLUGIN_PAUSE_WINDOW"])
+        now = time.monotonic()
+        with self._lock:
+            recent = self._failures.setdefault(name, deque())
+            recent.append(now)
+            while recent and now - recent[0] > window:
+                recent.popleft()
+            count = len(recent)
+        if count >= limit:
+            self.pause(name, f"{count} errors within {int(window // 60)} minutes, last in {what}")
+            with self._lock:
+                self._failures.pop(name, None)
+
+    def pause(self, name: str, reason: str) -> None:
+        """Pause plugin ``name`` in its own transaction; the back office shows why."""
+        log.error("pausing plugin %s: %s", name, reason)
+        try:
+            with db.engine.begin() as conn:
+                updated = conn.execute(
+                    update(PluginState)
+                    .where(PluginState.name == name)
+                    .values(paused_at=utcnow(), paused_reason=reason)
+                ).rowcount
+                if not updated:
+                    plugin = self.plugins.get(name)
+                    conn.execute(
+                        insert(PluginState).values(
+                            name=name,
+                            enabled=plugin.enabled_by_default if plugin else False,
+                            settings={},
+                            paused_at=utcnow(),
+                            paused_reason=reason,
+                            schema_version="",
+                            updated_at=utcnow(),
+                        )
+                    )
+                generations.bump(generations.PLUGINS, connection=conn)
+        except SQLAlchemyError:
+            log.exception("could not pause plugin %s", name)
+        from flask import g
+
+        g.pop("cms_generations", None)
+
+
+def _guard(blueprint: Blueprint, name: str) -> None:
+    """Make a plugin's routes answer 404 while the plugin is not active."""
+    if getattr(blueprint, "_cms_guarded", False):
+        return
+
+    @blueprint.before_request
+    def _only_when_enabled() -> None:
+        if not registry().is_enabled(name):
+            abort(404)
+
+    blueprint._cms_guarded = True  # type: ignore[attr-defined]
+
+
+def registry() -> PluginRegistry:
+    """The plugin registry of the current application."""
+    return current_app.extensions["cms_plugins"]

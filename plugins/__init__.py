@@ -1,0 +1,1 @@
+"""The bundled plugins: one package per plugin."""
