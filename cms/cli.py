@@ -19,12 +19,12 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @cms_group.command("init")
 def init_command() -> None:
-    """Create or upgrade the database to the newest schema (safe to run again)."""
+    """Create or upgrade the database, tables of plugins included (safe to run again)."""
     from pathlib import Path
 
     from flask_migrate import upgrade
 
-    upgrade()
+    upgrade(revision="heads")
     Path(current_app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
     click.echo("Database is up to date.")
 

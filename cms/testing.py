@@ -67,7 +67,7 @@ def _migrate(url: str, instance: Path) -> None:
         with app.app_context():
             from flask_migrate import upgrade
 
-            upgrade()
+            upgrade(revision="heads")
             db.engine.dispose()
     finally:
         if previous is None:

@@ -25,6 +25,6 @@ def test_downgrade_then_upgrade(app):
         db.engine.dispose()
         tables = set(inspect(db.engine).get_table_names())
         assert "article" not in tables
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
         assert "article" in set(inspect(db.engine).get_table_names())

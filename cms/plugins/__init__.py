@@ -6,9 +6,12 @@ A plugin package exports ``plugin = Plugin(...)``; see ``docs/plugins.md``.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
+from cms.extensions import migrate
 from cms.plugins.base import CachePolicy, Plugin, Widget
 from cms.plugins.registry import PluginError, PluginRegistry, registry
 from cms.plugins.spec import hookimpl
@@ -31,6 +34,20 @@ __all__ = [
 def call_hook(hook: str, **kwargs: object) -> list[object]:
     """Call ``hook`` on the active plugins of the current app (see :mod:`cms.plugins.spec`)."""
     return registry().call(hook, **kwargs)
+
+
+@migrate.configure
+def _plugin_migrations(config: Any) -> Any:
+    """Let Alembic see the core's versions and those of every loaded plugin."""
+    from flask import current_app
+
+    core = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    locations = [str(core)]
+    plugins = current_app.extensions.get("cms_plugins")
+    if plugins is not None:
+        locations += [str(p.migrations) for _, p in sorted(plugins.plugins.items()) if p.migrations]
+    config.set_main_option("version_locations", os.pathsep.join(locations))
+    return config
 
 
 def init_app(app: Flask) -> None:

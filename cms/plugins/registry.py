@@ -158,9 +158,11 @@ class PluginRegistry:
 
     def set_enabled(self, name: str, enabled: bool) -> None:
         """Enable or disable a plugin (resuming it if paused); the caller commits."""
-        self.require(name)
+        plugin = self.require(name)
         if not isinstance(enabled, bool):
             raise PluginError("enabled must be true or false")
+        if enabled and plugin.migrations is not None:
+            self.migrate(name)
         row = db.session.get(PluginState, name)
         if row is None:
             row = PluginState(name=name, settings={})
@@ -169,6 +171,13 @@ class PluginRegistry:
         row.paused_at = None
         row.paused_reason = ""
         generations.bump(generations.PLUGINS, generations.WIDGETS)
+
+    def migrate(self, name: str) -> None:
+        """Bring plugin ``name``'s tables to its newest migration (no-op when up to date)."""
+        from flask_migrate import upgrade
+
+        db.session.commit()  # never hold a write lock while Alembic works on another connection
+        upgrade(revision=f"{name}@head")
 
     def widget_class(self, plugin: str, widget_type: str) -> type[Widget] | None:
         """The widget class ``plugin.widget_type`` of a loaded plugin."""

@@ -87,10 +87,57 @@ TEST_PLUGINS = {
     """,
 }
 
+NOTES_MODELS = """
+from sqlalchemy.orm import Mapped, mapped_column
+import sqlalchemy as sa
+from cms.extensions import Model
+
+
+class NotesNote(Model):
+    __tablename__ = "notes_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(sa.String(200))
+"""
+
+NOTES_MIGRATION = '''
+"""Notes: the notes table."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "notes_0001"
+down_revision = None
+branch_labels = ("notes",)
+depends_on = "0003_plugins"
+
+
+def upgrade():
+    op.create_table(
+        "notes_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notes_note")),
+    )
+
+
+def downgrade():
+    op.drop_table("notes_note")
+'''
+
 TEMPLATES = {
     "hello/templates/hello/box.html": "<p class='hello'>{{ settings.greeting }} ({{ kind }})</p>",
     "hello/templates/hello/perpage.html": "<p class='perpage'>{{ label }}</p>",
     "boom/templates/boom/exploding.html": "never",
+}
+
+#: A plugin with its own table and migration, placed in the folder only by ``notes_plugin``.
+NOTES = {
+    "notes/__init__.py": (
+        "from cms.plugins import Plugin\n"
+        "plugin = Plugin(name='notes', title='Notes', models=['plugins.notes.models'],"
+        " enabled_by_default=False)\n"
+    ),
+    "notes/models.py": NOTES_MODELS,
+    "notes/migrations/notes_0001.py": NOTES_MIGRATION,
 }
 
 
@@ -117,3 +164,20 @@ def plugins_dir(tmp_path):
 @pytest.fixture
 def app_config(app_config, plugins_dir):
     return {**app_config, "PLUGINS_DIR": str(plugins_dir), "PLUGIN_PAUSE_ERRORS": 3}
+
+
+@pytest.fixture
+def notes_plugin(plugins_dir):
+    """Add the ``notes`` plugin (with a model and a migration) to the plugins folder."""
+    for path, text in NOTES.items():
+        target = plugins_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    yield plugins_dir
+    from cms.extensions import db
+
+    table = db.metadata.tables.get("notes_note")
+    if table is not None:
+        db.metadata.remove(table)
+    for name in [m for m in sys.modules if m == "plugins.notes" or m.startswith("plugins.notes.")]:
+        sys.modules.pop(name)
