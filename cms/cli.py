@@ -118,6 +118,22 @@ def themes_use_command(name: str) -> None:
     click.echo(f"Theme {name} is now active.")
 
 
+@themes_group.command("check")
+@click.argument("name")
+def themes_check_command(name: str) -> None:
+    """Check theme NAME: manifest, templates, regions, and every widget in every region."""
+    from cms.themes.check import check_theme
+
+    problems = check_theme(current_app, name)
+    if problems == [f"no theme named {name!r}"]:
+        raise click.BadParameter(problems[0], param_hint="NAME")
+    for problem in problems:
+        click.echo(f"- {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"theme {name} has {len(problems)} problem(s)")
+    click.echo(f"Theme {name} is fine.")
+
+
 @cms_group.command("demo")
 def demo_command() -> None:
     """Fill an empty site with a realistic Vietnamese demo portal (safe to run twice)."""
