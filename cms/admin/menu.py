@@ -35,6 +35,11 @@ def add_menu_item(app: Flask, item: MenuItem) -> None:
 
 def menu_for(user: Any) -> list[MenuItem]:
     """The entries ``user`` may see, in order."""
-    items: list[MenuItem] = current_app.extensions.get("cms_admin_menu", [])
+    items: list[MenuItem] = list(current_app.extensions.get("cms_admin_menu", []))
+    if "cms_plugins" in current_app.extensions:  # entries of the active plugins
+        from cms.plugins import call_hook
+
+        for result in call_hook("admin_menu"):
+            items.extend(i for i in result if isinstance(i, MenuItem))  # type: ignore[attr-defined]
     visible = [i for i in items if user.is_authenticated and user.can(*i.roles)]
     return sorted(visible, key=lambda i: (i.order, str(i.label)))

@@ -123,14 +123,25 @@ def promote_due_articles() -> int:
     Visibility never waits for this (see :func:`public_filter`): it only keeps
     the stored status honest for lists and the back office.
     """
+    due = select(Article.id).where(Article.status == "scheduled", Article.published_at <= utcnow())
+    ids = list(db.session.execute(due).scalars())
+    if not ids:
+        return 0
     result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(Article)
-        .where(Article.status == "scheduled", Article.published_at <= utcnow())
+        .where(Article.id.in_(ids), Article.status == "scheduled")
         .values(status="published")
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount:
-        db.session.commit()
+    db.session.commit()
+    from cms.content.events import article_committed
+
+    for article_id in ids:
+        article = db.session.get(Article, article_id)
+        if article is not None:
+            # Readers could already see it (visibility follows the time), but plugins
+            # learn of the publication now.
+            article_committed(article, created=False, was_public=False)
     return result.rowcount or 0
 
 

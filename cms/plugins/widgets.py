@@ -57,11 +57,14 @@ class WidgetCache:
         widget_type: str | None = None,
         plugin: str | None = None,
         connection: Any = None,
+        now: bool = False,
     ) -> None:
         """Drop cached HTML of one instance, every instance of a type (``plugin.type``) or a plugin.
 
         The counters move in the caller's transaction (or ``connection``'s), so
         every worker stops using the old HTML as soon as the change commits.
+        ``now=True`` commits them in a transaction of their own, for hooks that
+        run after the change was committed.
         """
         keys = []
         if instance_id is not None:
@@ -70,7 +73,11 @@ class WidgetCache:
             keys.append(f"widget-type:{widget_type}")
         if plugin is not None:
             keys.append(f"widget-plugin:{plugin}")
-        if keys:
+        if keys and now:
+            with db.engine.begin() as own:
+                generations.bump(*keys, connection=own)
+            g.pop("cms_generations", None)
+        elif keys:
             generations.bump(*keys, connection=connection)
 
     def key(

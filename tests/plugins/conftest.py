@@ -49,6 +49,11 @@ TEST_PLUGINS = {
             def article_footer(self, article):
                 return "<p>hello footer</p>"
 
+            @hookimpl
+            def admin_menu(self):
+                from cms.admin.menu import MenuItem
+                return [MenuItem("hello.ping", "Hello admin", order=99)]
+
         plugin = Plugin(name="hello", version="1.2.3", title="Hello", widgets=[Box, PerPage],
                         blueprint=bp, hooks=Hooks())
     """,

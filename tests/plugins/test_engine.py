@@ -165,3 +165,12 @@ def test_cli_refuses_bad_names_with_status_2(runner, name):
     result = runner.invoke(args=["cms", "plugins", "enable", name])
     assert result.exit_code == 2
     assert "plugin" in result.output
+
+
+def test_active_plugins_add_back_office_menu_entries(app, signed_in, client):
+    signed_in("admin")
+    assert "Hello admin" in client.get("/admin/").text
+    with app.app_context():
+        registry().set_enabled("hello", False)
+        db.session.commit()
+    assert "Hello admin" not in client.get("/admin/").text
