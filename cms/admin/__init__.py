@@ -27,6 +27,9 @@ SCREENS = (
     "users",
     "settings",
     "audit_log",
+    "plugins",
+    "themes",
+    "widgets",
 )
 
 #: The dashboard entry.

@@ -70,6 +70,10 @@ class Plugin:
     models: Sequence[str] = ()
     #: Hook implementations: an object whose methods carry ``@hookimpl``.
     hooks: Any = None
+    #: Flask-WTF form class of site-wide plugin settings (stored as JSON), or ``None``.
+    settings_form: Any = None
+    #: Plugin settings before an admin saves any.
+    default_settings: dict[str, Any] = field(default_factory=dict)
     #: A click command or group added under ``cms <name>``.
     cli: Any = None
     #: Called once with the app when the plugin loads (register filters, config defaults...).

@@ -179,6 +179,24 @@ class PluginRegistry:
         db.session.commit()  # never hold a write lock while Alembic works on another connection
         upgrade(revision=f"{name}@head")
 
+    def settings(self, name: str) -> dict[str, Any]:
+        """Plugin ``name``'s settings: its defaults overlaid with what an admin saved."""
+        plugin = self.require(name)
+        stored = db.session.execute(
+            select(PluginState.settings).where(PluginState.name == name)
+        ).scalar()
+        return {**plugin.default_settings, **(stored or {})}
+
+    def save_settings(self, name: str, values: dict[str, Any]) -> None:
+        """Store plugin ``name``'s settings; the caller commits."""
+        plugin = self.require(name)
+        row = db.session.get(PluginState, name)
+        if row is None:
+            row = PluginState(name=name, enabled=plugin.enabled_by_default, settings={})
+            db.session.add(row)
+        row.settings = dict(values)
+        generations.bump(generations.PLUGINS, f"widget-plugin:{name}")
+
     def widget_class(self, plugin: str, widget_type: str) -> type[Widget] | None:
         """The widget class ``plugin.widget_type`` of a loaded plugin."""
         found = self.plugins.get(plugin)

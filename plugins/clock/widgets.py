@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
 from cms.i18n import select_locale
 from cms.plugins import Widget
@@ -21,9 +21,9 @@ class DateLineForm(FlaskForm):
     format = SelectField(
         _l("Show"),
         choices=[
-            ("long", _l("Day, date and time")),
-            ("date", _l("Day and date")),
-            ("time", _l("Time only")),
+            SelectChoice("long", _l("Day, date and time")),
+            SelectChoice("date", _l("Day and date")),
+            SelectChoice("time", _l("Time only")),
         ],
         default="long",
     )
