@@ -146,6 +146,40 @@ def demo_command() -> None:
         click.echo("The site already has content; the demo was not added again.")
 
 
+@cms_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_command(file: str) -> None:
+    """Write the site's content and media to FILE (a ZIP archive)."""
+    from pathlib import Path
+
+    from cms.transfer import export_site
+
+    counts = export_site(Path(file))
+    click.echo(
+        f"Exported {counts['articles']} articles, {counts['pages']} pages, "
+        f"{counts['media']} media to {file}."
+    )
+
+
+@cms_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_command(file: str) -> None:
+    """Load content and media from FILE (made by cms export) into an empty site."""
+    from pathlib import Path
+
+    from cms.transfer import TransferError, import_site
+
+    try:
+        counts = import_site(Path(file))
+    except TransferError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Imported {counts.get('articles', 0)} articles, {counts.get('pages', 0)} pages, "
+        f"{counts.get('media', 0)} media. Imported users must reset their passwords."
+    )
+
+
 def main() -> None:
     """Entry point of the ``cms`` console script."""
     from cms import create_app
