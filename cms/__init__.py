@@ -20,6 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     instance = settings.instance_path()
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # objects keep their documented order
     configure_settings(app, config)
     configure_extensions(app)
     configure_i18n(app)

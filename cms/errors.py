@@ -62,7 +62,11 @@ def handle_http_error(exc: HTTPException) -> Any:
     """Render an HTTP error as JSON for the API or as a themed page for readers."""
     status = exc.code or 500
     if wants_json():
-        return json_error(status, _message(status))
+        response, status = json_error(status, _message(status))
+        for key, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response, status
     from cms.themes import render
 
     try:

@@ -11,16 +11,19 @@ from cms.content.articles import (
     save_article,
 )
 from cms.content.errors import ContentError
-from cms.content.pages import find_page, menu_pages, save_page
+from cms.content.pages import delete_page, find_page, menu_pages, save_page
 from cms.content.sanitize import sanitize_html
 from cms.content.site import get_setting, set_setting
 from cms.content.slugs import make_slug
 from cms.content.taxonomy import (
     all_categories,
     category_tree,
+    delete_category,
+    delete_tag,
     find_category,
     find_tag,
     save_category,
+    save_tag,
     tags_from_names,
 )
 from cms.content.text import clean_text, fold
@@ -31,6 +34,9 @@ __all__ = [
     "category_tree",
     "clean_text",
     "delete_article",
+    "delete_category",
+    "delete_page",
+    "delete_tag",
     "filter_articles",
     "find_article",
     "find_category",
@@ -48,6 +54,7 @@ __all__ = [
     "save_article",
     "save_category",
     "save_page",
+    "save_tag",
     "set_setting",
     "tags_from_names",
 ]

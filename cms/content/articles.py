@@ -179,7 +179,12 @@ def parse_datetime(value: Any) -> datetime:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     else:
         raise ValueError("not a date-time")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:  # stored as UTC: a time near year 1 or 9999 may not exist there
+        return parsed.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("date-time out of range") from exc
 
 
 def save_article(

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from cms.content.errors import ContentError
 from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
 from cms.content.text import clean_text
 from cms.extensions import db
-from cms.models import Category, Tag
+from cms.models import Article, Category, SlugHistory, Tag, article_tag
 from cms.models.content import NAME_MAX, SLUG_MAX
 
 
@@ -87,7 +87,9 @@ def save_category(category: Category | None, data: Mapping[str, Any]) -> Categor
         category.position = position
     if "show_on_home" in data:
         category.show_on_home = bool(data["show_on_home"])
-    wanted = make_slug(slug) if slug else (make_slug(category.name) if creating else None)
+    wanted = (make_slug(slug) if slug else "") or (make_slug(category.name) if creating else "")
+    if creating and not wanted:  # a name without letters or digits still needs a slug
+        wanted = "category"
     if wanted and wanted != category.slug:
         new = unique_slug(Category, wanted, kind="category", exclude_id=category.id)
         if category.slug and category.id is not None:
@@ -147,3 +149,98 @@ def tags_from_names(names: list[str]) -> list[Tag]:
 def find_tag(slug: str) -> Tag | None:
     """The tag whose slug is ``slug``."""
     return db.session.execute(select(Tag).where(Tag.slug == slug)).scalar()
+
+
+def save_tag(tag: Tag | None, data: Mapping[str, Any]) -> Tag:
+    """Validate ``data`` (``name``, ``slug``) and create or rename a tag; the caller commits.
+
+    The slug follows the name unless one is given. Two tags may not share a
+    name or a slug, nor names that make the same slug (:func:`tags_from_names`
+    would take them for one tag).
+    """
+    errors: dict[str, str] = {}
+    creating = tag is None
+    unknown = sorted(set(data) - {"name", "slug"})
+    if unknown:
+        errors[unknown[0]] = _("Unknown field: %(name)s.", name=unknown[0])
+    name: str | None = None
+    if "name" in data or creating:
+        raw = data.get("name")
+        name = clean_text(raw, single_line=True) if isinstance(raw, str) else ""
+        if not name:
+            errors["name"] = _("The name is required.")
+        elif len(name) > NAME_MAX:
+            errors["name"] = _(
+                "%(field)s is too long (at most %(limit)d characters).",
+                field=_("Name"),
+                limit=NAME_MAX,
+            )
+        elif not make_slug(name):
+            errors["name"] = _("A tag needs at least one letter or digit.")
+    slug: str | None = None
+    if data.get("slug") not in (None, ""):
+        raw_slug = data["slug"]
+        if not isinstance(raw_slug, str) or len(raw_slug) > SLUG_MAX:
+            errors["slug"] = _(
+                "The slug must be text of at most %(limit)d characters.", limit=SLUG_MAX
+            )
+        else:
+            slug = make_slug(raw_slug)
+            if not slug:
+                errors["slug"] = _("A slug needs at least one letter or digit.")
+    if errors:
+        raise ContentError(errors)
+
+    if slug is None and name is not None:
+        slug = make_slug(name)
+    exclude = tag.id if tag is not None else None
+    if name is not None and _tag_taken((Tag.name == name) | (Tag.slug == make_slug(name)), exclude):
+        errors["name"] = _("A tag with this name already exists.")
+    if slug is not None and "slug" not in errors and _tag_taken(Tag.slug == slug, exclude):
+        errors["slug"] = _("Another tag already uses this slug.")
+    if errors:
+        raise ContentError(errors)
+
+    if creating:
+        tag = Tag()
+        db.session.add(tag)
+    assert tag is not None
+    if name is not None:
+        tag.name = name
+    if slug is not None:
+        tag.slug = slug
+    return tag
+
+
+def _tag_taken(condition: Any, exclude_id: int | None) -> bool:
+    query = select(Tag.id).where(condition)
+    if exclude_id is not None:
+        query = query.where(Tag.id != exclude_id)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def delete_tag(tag: Tag) -> None:
+    """Delete a tag; articles lose it (the association rows go with it). The caller commits."""
+    db.session.execute(delete(article_tag).where(article_tag.c.tag_id == tag.id))
+    db.session.delete(tag)
+
+
+def delete_category(category: Category) -> None:
+    """Delete a category; its articles and sub-categories are kept, without it.
+
+    Its old slugs are forgotten, so they may be used again. The caller commits.
+    """
+    db.session.execute(
+        update(Article)
+        .where(Article.category_id == category.id)
+        .values(category_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    for child in list(category.children):
+        child.parent = None
+    db.session.execute(
+        delete(SlugHistory).where(
+            SlugHistory.kind == "category", SlugHistory.object_id == category.id
+        )
+    )
+    db.session.delete(category)

@@ -217,7 +217,7 @@ def media(filename: str) -> Response:
 def resolve(path: str) -> Any:
     """Articles, category listings and feeds under their prefixes; pages everywhere else."""
     parts = [p for p in path.split("/") if p]
-    if not parts:
+    if not parts or parts[0] in ("api", "admin"):  # their own blueprints answer there
         abort(404)
     article_prefix = get_setting("article_prefix")
     category_prefix = get_setting("category_prefix")
