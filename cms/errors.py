@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,25 @@ def _title(status: int) -> str:
     return titles.get(status, _("Error %(code)d", code=status))
 
 
+def _api_rule_matches() -> bool:
+    """Whether some API route matches this path (with any method)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _values = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint.startswith("api."):
+            return True
+    return False
+
+
 def handle_http_error(exc: HTTPException) -> Any:
     """Render an HTTP error as JSON for the API or as a themed page for readers."""
     status = exc.code or 500
+    if status == 405 and wants_json() and not _api_rule_matches():
+        status = 404  # only the public site's catch-all matched: no such API resource
+        exc = NotFound()
     if wants_json():
         response, status = json_error(status, _message(status))
         for key, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429

@@ -350,6 +350,9 @@ def schemas() -> dict[str, Any]:
         named[f"{name}List"] = list_schema(name)
         named[f"{name}Create"] = input_schema(c.resource, creating=True)
         named[f"{name}Update"] = input_schema(c.resource, creating=False)
+    from cms.api import plugins
+
+    named.update(plugins.SCHEMAS)
     return named
 
 
@@ -358,6 +361,9 @@ def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for c in COLLECTIONS:
         paths.update(collection_paths(c))
+    from cms.api import plugins
+
+    paths.update(plugins.openapi_paths(PREFIX, lambda name: _ref("responses", name)))
     paths[f"{PREFIX}/openapi.json"] = {
         "get": {
             "operationId": "openapi",
