@@ -56,8 +56,11 @@ class Defaults:
 
     #: Largest request body the site accepts (media uploads included).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: Largest image upload, in bytes, and in pixels (width x height) before decoding.
+    MEDIA_MAX_BYTES = 10 * 1024 * 1024
+    MEDIA_MAX_PIXELS = 40_000_000
     #: Largest JSON body the API accepts.
-    API_MAX_JSON_BYTES = 2 * 1024 * 1024
+    API_MAX_JSON_BYTES = 4 * 1024 * 1024  # a 1,000,000-character Vietnamese body fits
 
     #: Failed sign-ins allowed per client address, and per account (Flask-Limiter syntax).
     LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"

@@ -1,8 +1,150 @@
-"""Back-office screens: media (being built)."""
+"""Back office: the media library (upload, search, alt text, delete)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from sqlalchemy import or_, select
+from wtforms import StringField
+from wtforms.validators import Length
+
+from cms.admin import bp
 from cms.admin.menu import MenuItem
+from cms.admin.permissions import role_required
+from cms.audit import record
+from cms.content.articles import paginate
+from cms.content.errors import ContentError
+from cms.content.uploads import media_in_use, save_upload
+from cms.extensions import db
+from cms.models import Media
 
 #: Menu entries of these screens.
-MENU: list[MenuItem] = []
+MENU = [MenuItem("admin.media", _l("Media"), order=15, section="admin.media")]
+
+#: Images per page of the library.
+PER_PAGE = 30
+
+
+class UploadForm(FlaskForm):
+    """One or more images, with an alt text for all of them."""
+
+    files = MultipleFileField(_l("Images"))
+    alt = StringField(_l("Alternative text"), validators=[Length(max=500)])
+
+
+class AltForm(FlaskForm):
+    """The text read out for an image that cannot be seen."""
+
+    alt = StringField(_l("Alternative text"), validators=[Length(max=500)])
+
+
+@bp.route("/media", methods=["GET", "POST"])
+@role_required("editor", "author")
+def media() -> Any:
+    """The library: search, a grid of images, and the upload form (drag-and-drop or plain)."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        files = [f for f in (form.files.data or []) if f and f.filename]
+        if not files:
+            form.files.errors = [_("Choose at least one image.")]
+        else:
+            stored: list[Media] = []
+            refused: list[str] = []
+            for upload in files:
+                try:
+                    item = save_upload(
+                        upload.stream,
+                        upload.filename,
+                        alt=form.alt.data or "",
+                        uploaded_by=current_user,
+                    )
+                    db.session.flush()
+                    record("media.upload", item, _("Uploaded %(name)s", name=item.original_name))
+                    db.session.commit()
+                    stored.append(item)
+                except ContentError as exc:
+                    db.session.rollback()
+                    refused.extend(exc.errors.values())
+            if stored:
+                flash(_("%(num)d image(s) uploaded.", num=len(stored)), "success")
+            for message in refused:
+                flash(message, "error")
+            if not refused:
+                return redirect(url_for("admin.media"))
+    q = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    query = select(Media).order_by(Media.created_at.desc(), Media.id.desc())
+    if q:
+        pattern = f"%{q}%"
+        query = query.where(or_(Media.alt.ilike(pattern), Media.original_name.ilike(pattern)))
+    items, total = paginate(query, page, PER_PAGE)
+    status = 422 if form.errors or (request.method == "POST") else 200
+    return render_template(
+        "admin/media/index.html",
+        form=form,
+        items=items,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        q=q,
+    ), status
+
+
+def _item(media_id: int) -> Media:
+    item = db.session.get(Media, media_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/media/<int:media_id>", methods=["GET", "POST"])
+@role_required("editor", "author")
+def media_edit(media_id: int) -> Any:
+    """An image's details, alt text, variants and where it is used."""
+    item = _item(media_id)
+    form = AltForm(data={"alt": item.alt})
+    if form.validate_on_submit():
+        if not current_user.can("editor") and item.uploaded_by_id != current_user.id:
+            abort(403)
+        from cms.content.text import clean_text
+
+        item.alt = clean_text(form.alt.data or "", single_line=True)
+        record(
+            "media.update", item, _("Alternative text of %(name)s changed", name=item.original_name)
+        )
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.media_edit", media_id=item.id))
+    return render_template("admin/media/edit.html", item=item, form=form, uses=media_in_use(item))
+
+
+@bp.route("/media/<int:media_id>/delete", methods=["POST"])
+@role_required("editor", "author")
+def media_delete(media_id: int) -> Any:
+    """Delete an image and its files, unless something still uses it."""
+    item = _item(media_id)
+    if not current_user.can("editor") and item.uploaded_by_id != current_user.id:
+        abort(403)
+    uses = media_in_use(item)
+    if uses:
+        flash(
+            _("This image is still used by %(uses)s; it was not deleted.", uses=", ".join(uses)),
+            "error",
+        )
+        return redirect(url_for("admin.media_edit", media_id=item.id))
+    from cms.content.media import delete_media_file
+
+    record("media.delete", item, _("Deleted %(name)s", name=item.original_name))
+    delete_media_file(item)
+    db.session.delete(item)
+    db.session.commit()
+    flash(_("Image deleted."), "success")
+    return redirect(url_for("admin.media"))

@@ -1,8 +1,264 @@
-"""The demo portal built by ``cms demo``."""
+"""The demo portal built by ``cms demo``: the news site of a fictional Vietnamese province.
+
+:func:`build_demo` fills an empty site, in one transaction and through the
+same content services the back office uses, with the portal of "tỉnh Lâm
+Sơn": site settings, an editor, a tree of categories, dated and tagged
+articles with generated illustrations, and a few pages. The texts live in
+:mod:`cms.demo.site` and :mod:`cms.demo.articles`, the pictures are drawn by
+:mod:`cms.demo.images`.
+"""
 
 from __future__ import annotations
 
+import logging
+import secrets
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from cms.content import get_setting, make_slug, save_article, save_category, save_page, set_setting
+from cms.content.media import delete_media_file, store_image
+from cms.extensions import db
+from cms.models import Article, Category, Media, Page, Setting, User, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Setting stored when the demo is built; its presence alone keeps the demo from running again.
+MARKER = "demo_portal"
+
+#: Version of the demo content, stored in the marker.
+VERSION = 1
+
+#: Widgets the demo places: (``plugin.type``, theme -> region, title), when installed.
+WIDGETS: list[tuple[str, dict[str, str], str]] = [
+    ("clock.dateline", {"default": "header", "portal": "header"}, ""),
+]
+
+#: Published articles are never dated later than this before the build.
+NEWEST = timedelta(minutes=10)
+
+
+def site_has_content() -> bool:
+    """Whether the site already has an article, a page or a category, or was given the demo."""
+    for column in (Article.id, Page.id, Category.id):
+        if db.session.execute(select(column).limit(1)).first() is not None:
+            return True
+    return db.session.get(Setting, MARKER) is not None
+
 
 def build_demo() -> str:
-    """Create the demo content; returns a summary, or '' when the site already had content."""
-    return ""
+    """Create the demo content; returns a summary, or '' when the site already had content.
+
+    Everything is committed at once; on any error nothing is kept, the image
+    files written so far included.
+    """
+    if site_has_content():
+        log.info("the site already has content: the demo portal was not built")
+        return ""
+    builder = _Builder()
+    try:
+        builder.build()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for media in builder.media:
+            delete_media_file(media)
+        raise
+    builder.announce()
+    summary = builder.summary()
+    log.info("demo portal built: %s", summary)
+    return summary
+
+
+@dataclass
+class _Builder:
+    """Builds the demo in the current session, remembering what it made."""
+
+    now: datetime = field(default_factory=utcnow)
+    media: list[Media] = field(default_factory=list)
+    categories: dict[str, Category] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
+    editor: User | None = None
+
+    def build(self) -> None:
+        """Settings, the editor, categories, articles (with images) and pages."""
+        from cms.demo.site import SETTINGS
+
+        set_setting(MARKER, {"version": VERSION, "built_at": self.now.isoformat()})
+        db.session.flush()  # a second `cms demo` running at the same time fails here
+        for key, value in SETTINGS.items():
+            set_setting(key, value)
+        self.editor = self._editor()
+        self._categories()
+        self._articles()
+        self._pages()
+        self._widgets()
+
+    # --- parts ----------------------------------------------------------------------------
+
+    def _widgets(self) -> None:
+        """Place every bundled widget that is installed in sensible regions of both themes."""
+        from cms.content.errors import ContentError
+        from cms.plugins import placement, registry
+        from cms.themes import manager
+
+        plugins = registry()
+        for full_type, regions, title in WIDGETS:
+            plugin, _dot, kind = full_type.partition(".")
+            if plugins.widget_class(plugin, kind) is None:
+                continue
+            for theme, region in regions.items():
+                if theme not in manager().themes:
+                    continue
+                try:
+                    placement.add_instance(theme, region, full_type, title=title)
+                except ContentError:
+                    log.warning("could not place %s in %s/%s", full_type, theme, region)
+
+    def _editor(self) -> User:
+        """The editor who signs the articles (an existing account with that email is reused)."""
+        from cms.demo.site import EDITOR
+
+        user = db.session.execute(select(User).where(User.email == EDITOR["email"])).scalar()
+        if user is None:
+            user = User(email=EDITOR["email"], name=EDITOR["name"], role=EDITOR["role"])
+            # Nobody knows this password: the webmaster sets one to use the account.
+            user.set_password(secrets.token_urlsafe(24))
+            db.session.add(user)
+            db.session.flush()
+        return user
+
+    def _categories(self) -> None:
+        from cms.demo.site import CATEGORIES
+
+        for item in CATEGORIES:
+            parent = self.categories[item.parent] if item.parent else None
+            category = save_category(
+                None,
+                {
+                    "name": item.name,
+                    "description": item.description,
+                    "position": item.position,
+                    "parent_id": parent.id if parent is not None else None,
+                },
+            )
+            db.session.flush()
+            self.categories[item.key] = category
+
+    def _articles(self) -> None:
+        from cms.demo.articles import ARTICLES
+        from cms.demo.site import CATEGORIES
+
+        scenes = {c.key: c.scenes for c in CATEGORIES}
+        for index, item in enumerate(ARTICLES):
+            category = self.categories[item.category]
+            seed = zlib.crc32(item.title.encode("utf-8"))
+            scene = item.scene
+            if scene is None:
+                choices = scenes[item.category]
+                scene = choices[seed % len(choices)]
+            title = self._fill(item.title)
+            data: dict[str, object] = {
+                "title": title,
+                "summary": self._fill(item.summary),
+                "body_html": self._fill(item.body),
+                "status": item.status,
+                "category_id": category.id,
+                "tags": list(item.tags),
+                "image_id": self._image(scene, seed, title, category) if scene else None,
+            }
+            if item.status != "draft":
+                data["published_at"] = self._published_at(item.days_ago, item.time, index)
+            self.articles.append(save_article(None, data, author=self.editor))
+        db.session.flush()
+
+    def _image(self, scene: str, seed: int, title: str, category: Category) -> int:
+        """Draw and store one illustration; returns its media id."""
+        from cms.demo.images import render
+        from cms.demo.site import SETTINGS
+
+        picture, alt = render(scene, seed, caption=f"{category.name} · {SETTINGS['site_name']}")
+        media = store_image(
+            picture,
+            original_name=f"minh-hoa-{make_slug(title, max_length=60)}.jpg",
+            alt=alt,
+            uploaded_by=self.editor,
+        )
+        self.media.append(media)
+        db.session.flush()
+        return media.id
+
+    def _pages(self) -> None:
+        """The pages, then their bodies (which link to one another, so come second)."""
+        from cms.demo.site import PAGES
+
+        for item in PAGES:
+            parent = self.pages[item.parent] if item.parent else None
+            page = save_page(
+                None,
+                {
+                    "title": item.title,
+                    "summary": item.summary,
+                    "status": "published",
+                    "position": item.position,
+                    "show_in_menu": item.show_in_menu,
+                    "parent_id": parent.id if parent is not None else None,
+                },
+                author=self.editor,
+            )
+            db.session.flush()
+            self.pages[item.key] = page
+        for item in PAGES:
+            save_page(self.pages[item.key], {"body_html": self._links(self._fill(item.body))})
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(str(get_setting("timezone") or "Asia/Ho_Chi_Minh"))
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("Asia/Ho_Chi_Minh")
+
+    def _published_at(self, days_ago: int, at: str, index: int) -> datetime:
+        """``days_ago`` days before the build, at local time ``at``; past ones never too recent."""
+        zone = self._zone()
+        day = self.now.astimezone(zone).date() - timedelta(days=days_ago)
+        hour, minute = (int(part) for part in at.split(":"))
+        when = datetime.combine(day, time(hour, minute), tzinfo=zone)
+        if days_ago >= 0:  # keep it in the past, a little older for each article
+            when = min(when, self.now - NEWEST - timedelta(minutes=7 * index))
+        return when
+
+    def _fill(self, text: str) -> str:
+        """Put the current, previous and next year into ``text``."""
+        year = self.now.astimezone(self._zone()).year
+        for key, value in (("{year}", year), ("{last_year}", year - 1), ("{next_year}", year + 1)):
+            text = text.replace(key, str(value))
+        return text.strip()
+
+    def _links(self, html: str) -> str:
+        """Replace ``[cat:KEY]`` and ``[page:KEY]`` by the URLs of categories and pages."""
+        prefix = get_setting("category_prefix")
+        for key, category in self.categories.items():
+            html = html.replace(f"[cat:{key}]", f"/{prefix}/{category.slug}")
+        for key, page in self.pages.items():
+            html = html.replace(f"[page:{key}]", f"/{page.path}")
+        return html
+
+    def announce(self) -> None:
+        """Tell plugins about the new articles (after the commit, as the back office does)."""
+        from cms.content.events import article_committed
+
+        for article in self.articles:
+            article_committed(article, created=True, was_public=False)
+
+    def summary(self) -> str:
+        """What was made, e.g. ``8 categories, 36 articles, 5 pages, 33 images``."""
+        return (
+            f"{len(self.categories)} categories, {len(self.articles)} articles, "
+            f"{len(self.pages)} pages, {len(self.media)} images"
+        )
