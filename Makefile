@@ -11,7 +11,12 @@ PYTEST_ARGS ?=
 
 .PHONY: install serve test test-sqlite test-postgres lint format bench translations clean
 
-install: $(VENV)/.installed cms/translations/.compiled
+install: $(VENV)/.installed cms/translations/.compiled node_modules/.vendored
+
+# Browser libraries served by the site itself (the editor; axe-core for the tests).
+node_modules/.vendored: package.json package-lock.json scripts/vendor-assets.sh
+	bash scripts/vendor-assets.sh
+	@if [ -d node_modules ]; then touch $@; fi
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,4 +63,5 @@ bench: install
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache cms/translations/.compiled
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache cms/translations/.compiled \
+		node_modules cms/static/vendor

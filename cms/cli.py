@@ -49,9 +49,9 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
+    if len(password) < 10:
         raise click.BadParameter(
-            "the password must have at least 8 characters", param_hint="password"
+            "the password must have at least 10 characters", param_hint="password"
         )
     user = User(email=email, role=role, name=name.strip())
     user.set_password(password)

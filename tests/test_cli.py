@@ -31,7 +31,8 @@ def test_create_user_reads_the_password_from_stdin(runner, app):
 
 def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
     bad_email = runner.invoke(
-        args=["cms", "create-user", "not-an-email", "--password-stdin"], input="long password\n"
+        args=["cms", "create-user", "not-an-email", "--password-stdin"],
+        input="a long enough password\n",
     )
     assert bad_email.exit_code == 2
     assert "not an email address" in bad_email.output
@@ -41,7 +42,7 @@ def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
     assert short.exit_code == 2
     bad_role = runner.invoke(
         args=["cms", "create-user", "a@b.org", "--role", "king", "--password-stdin"],
-        input="long password\n",
+        input="a long enough password\n",
     )
     assert bad_role.exit_code == 2
     with app.app_context():
@@ -51,7 +52,8 @@ def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
 def test_create_user_refuses_a_duplicate(runner, make_user):
     make_user(email="dup@example.org")
     result = runner.invoke(
-        args=["cms", "create-user", "dup@example.org", "--password-stdin"], input="long password\n"
+        args=["cms", "create-user", "dup@example.org", "--password-stdin"],
+        input="a long enough password\n",
     )
     assert result.exit_code == 1
     assert "already exists" in result.output

@@ -38,7 +38,9 @@ CORE_MENU = [MenuItem("admin.dashboard", _l("Dashboard"), order=0)]
 
 @bp.context_processor
 def _admin_context() -> dict[str, Any]:
-    return {"admin_menu": menu_for(current_user)}
+    from cms.admin.articles import editor_assets
+
+    return {"admin_menu": menu_for(current_user), "rich_editor": editor_assets}
 
 
 @bp.errorhandler(HTTPException)

@@ -1,8 +1,116 @@
-"""Back-office screens: settings (being built)."""
+"""Back office: the site settings (name, language, time zone, URL prefixes, contact, logo)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from cms import generations
+from cms.admin import bp
 from cms.admin.menu import MenuItem
+from cms.admin.permissions import role_required
+from cms.admin.settings_forms import SettingsForm
+from cms.audit import record
+from cms.content.site import get_setting, set_setting
+from cms.extensions import db
+from cms.models import Media
 
 #: Menu entries of these screens.
-MENU: list[MenuItem] = []
+MENU = [
+    MenuItem("admin.settings", _l("Settings"), roles=("admin",), order=80, section="admin.settings")
+]
+
+#: The settings this screen edits; each is a field of :class:`SettingsForm`.
+KEYS = (
+    "site_name",
+    "site_description",
+    "logo_id",
+    "locale",
+    "timezone",
+    "article_prefix",
+    "category_prefix",
+    "per_page",
+    "contact_address",
+    "contact_phone",
+    "contact_email",
+)
+
+#: Most images offered as the logo (the newest; the current logo is always offered).
+LOGO_CHOICES_MAX = 500
+
+
+def current_settings() -> dict[str, Any]:
+    """The effective value of every setting this screen edits."""
+    return {key: get_setting(key) for key in KEYS}
+
+
+def save_settings(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Store the settings of ``values`` whose value changed (the caller commits).
+
+    Returns setting -> ``[old, new]`` for what changed. Cached widget HTML is
+    invalidated, since widgets show URLs, dates and names built from settings.
+    """
+    current = current_settings()
+    changes = {
+        key: [current.get(key), value]
+        for key, value in values.items()
+        if key in KEYS and current.get(key) != value
+    }
+    for key, (_old, new) in changes.items():
+        set_setting(key, new)
+    if changes:
+        generations.bump(generations.WIDGETS)
+    return changes
+
+
+def _logo_choices(current: Any) -> list[SelectChoice]:
+    rows = list(
+        db.session.execute(
+            select(Media).order_by(Media.created_at.desc(), Media.id.desc()).limit(LOGO_CHOICES_MAX)
+        ).scalars()
+    )
+    if current and all(m.id != current for m in rows):
+        chosen = db.session.get(Media, current)
+        if chosen is not None:
+            rows.insert(0, chosen)
+    choices = [SelectChoice("", _("No logo"))]
+    choices.extend(
+        SelectChoice(str(m.id), f"{m.original_name or m.filename} (#{m.id})") for m in rows
+    )
+    return choices
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required("admin")
+def settings() -> Any:
+    """The site settings form; only changed values are stored, each change is audited."""
+    current = current_settings()
+    form = SettingsForm(data=current)
+    form.logo_id.choices = _logo_choices(current.get("logo_id"))
+    if form.validate_on_submit():
+        changes = save_settings(form.values())
+        if not changes:
+            flash(_("Nothing changed."), "info")
+            return redirect(url_for("admin.settings"))
+        keys = sorted(changes)
+        record(
+            "settings.update",
+            None,
+            _("Changed settings: %(keys)s", keys=", ".join(keys)),
+            keys=keys,
+            changes={key: changes[key] for key in keys},
+        )
+        db.session.commit()
+        g.pop("cms_locale", None)  # the message below is already in the new language
+        refresh()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("admin.settings"))
+    if form.errors:
+        flash(_("Some values need correcting; nothing was saved."), "error")
+    return render_template("admin/settings.html", form=form)

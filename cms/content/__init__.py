@@ -11,7 +11,8 @@ from cms.content.articles import (
     save_article,
 )
 from cms.content.errors import ContentError
-from cms.content.pages import delete_page, find_page, menu_pages, save_page
+from cms.content.ordering import delete_page
+from cms.content.pages import find_page, menu_pages, save_page
 from cms.content.sanitize import sanitize_html
 from cms.content.site import get_setting, set_setting
 from cms.content.slugs import make_slug

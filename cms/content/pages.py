@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from cms.content.errors import ContentError
 from cms.content.sanitize import sanitize_html
@@ -19,7 +19,7 @@ from cms.content.slugs import (
 )
 from cms.content.text import clean_text
 from cms.extensions import db
-from cms.models import PAGE_STATUSES, Page, SlugHistory, utcnow
+from cms.models import PAGE_STATUSES, Page, utcnow
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
 
@@ -120,16 +120,3 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
     else:
         page.updated_at = utcnow()
     return page
-
-
-def delete_page(page: Page) -> None:
-    """Delete a page; its sub-pages move to the top level. The caller commits.
-
-    Its old slugs are forgotten, so they may be used again.
-    """
-    for child in list(page.children):
-        child.parent = None
-    db.session.execute(
-        delete(SlugHistory).where(SlugHistory.kind == "page", SlugHistory.object_id == page.id)
-    )
-    db.session.delete(page)

@@ -1,0 +1,244 @@
+"""The site settings form and the rules of its values."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import cache
+from typing import Any
+
+import pytz
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+
+from cms.admin.user_forms import valid_email
+
+#: Names of the languages offered, each written in itself.
+LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+#: First path segments an article or category prefix may never take: the site's own routes.
+RESERVED_PREFIXES = frozenset(
+    {
+        "admin",
+        "api",
+        "static",
+        "media",
+        "themes",
+        "plugins",
+        "search",
+        "tag",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "healthz",
+    }
+)
+
+#: A URL prefix: lowercase letters and digits, words joined by single hyphens.
+PREFIX_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Longest URL prefix.
+PREFIX_MAX = 40
+#: Items per page allowed on listings.
+PER_PAGE_RANGE = (1, 100)
+#: What a contact phone number may contain.
+PHONE_RE = re.compile(r"^[0-9+().\-/ ]*$")
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Time zones offered, sorted: the IANA names both ``zoneinfo`` and pytz know.
+
+    Flask-Babel formats dates through pytz, so a name only ``zoneinfo`` has (such
+    as ``localtime`` or ``Factory``) would break every page that shows a date.
+    """
+    return tuple(sorted(zoneinfo.available_timezones() & pytz.all_timezones_set))
+
+
+def reserved_prefixes() -> frozenset[str]:
+    """:data:`RESERVED_PREFIXES` plus the first segment of every fixed route of the app.
+
+    So a plugin's routes (``/links/...``) cannot be shadowed by a prefix either.
+    """
+    segments = set(RESERVED_PREFIXES)
+    for rule in current_app.url_map.iter_rules():
+        first = rule.rule.lstrip("/").split("/", 1)[0]
+        if first and "<" not in first:
+            segments.add(first)
+    return frozenset(segments)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _optional_id(value: Any) -> int | None:
+    """``""``/``None`` -> ``None``; a number -> ``int``; anything else -> ``0`` (no such row)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def url_prefix(form: FlaskForm, field: Field) -> None:
+    """WTForms validator: a slug-like URL prefix that no route of the site uses."""
+    value = field.data or ""
+    if not value:
+        raise StopValidation(_l("Enter a URL prefix."))
+    if len(value) > PREFIX_MAX or not PREFIX_RE.match(value):
+        raise StopValidation(
+            _l(
+                "Use 1 to %(max)d lowercase letters (a-z), digits and single hyphens, "
+                "e.g. tin-tuc.",
+                max=PREFIX_MAX,
+            )
+        )
+    if value in reserved_prefixes():
+        raise StopValidation(
+            _l("“%(prefix)s” is used by the site itself; choose another prefix.", prefix=value)
+        )
+
+
+class WholeNumberField(IntegerField):
+    """An integer input whose parse error is a translated message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse the submitted text; keep the current value when nothing was sent."""
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None  # type: ignore[assignment]  # no number until one parses
+            raise ValueError(_l("Enter a whole number, e.g. 10.")) from None
+
+
+class NumberBetween:
+    """WTForms validator: a whole number within ``low..high`` (and the field is required)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        """Refuse a missing or out-of-range number (after a parse error: nothing more)."""
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None or not self.low <= field.data <= self.high:
+            raise StopValidation(
+                _l("Use a number from %(low)d to %(high)d.", low=self.low, high=self.high)
+            )
+
+
+def _one_of_timezones(form: FlaskForm, field: Field) -> None:
+    if field.data not in timezone_names():
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def _one_of_locales(form: FlaskForm, field: Field) -> None:
+    if field.data not in current_app.config["LOCALES"]:
+        raise ValidationError(_l("Choose a language from the list."))
+
+
+def _valid_phone(form: FlaskForm, field: Field) -> None:
+    if field.data and not PHONE_RE.match(field.data):
+        raise ValidationError(_l("Use digits, spaces and + ( ) . - / only."))
+
+
+def _existing_media(form: FlaskForm, field: Field) -> None:
+    from cms.extensions import db
+    from cms.models import Media
+
+    if field.data is not None and db.session.get(Media, field.data) is None:
+        raise ValidationError(_l("Choose an image from the list, or no logo."))
+
+
+def _max(length: int) -> Length:
+    return Length(max=length, message=_l("Use at most %(max)d characters.", max=length))
+
+
+class SettingsForm(FlaskForm):
+    """The site settings; each field is named after the setting it stores."""
+
+    site_name = StringField(
+        _l("Site name"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter the name of the site.")), _max(200)],
+    )
+    site_description = TextAreaField(
+        _l("Description"), filters=[_strip], validators=[_max(500)], render_kw={"rows": 3}
+    )
+    logo_id = SelectField(
+        _l("Logo"), coerce=_optional_id, validate_choice=False, validators=[_existing_media]
+    )
+    locale = SelectField(
+        _l("Language"),
+        choices=[],
+        validate_choice=False,
+        validators=[_one_of_locales],
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=[],
+        validate_choice=False,
+        validators=[_one_of_timezones],
+    )
+    article_prefix = StringField(
+        _l("Article URL prefix"),
+        filters=[_strip],
+        validators=[url_prefix],
+        render_kw={"maxlength": PREFIX_MAX, "autocapitalize": "none", "spellcheck": "false"},
+    )
+    category_prefix = StringField(
+        _l("Category URL prefix"),
+        filters=[_strip],
+        validators=[url_prefix],
+        render_kw={"maxlength": PREFIX_MAX, "autocapitalize": "none", "spellcheck": "false"},
+    )
+    per_page = WholeNumberField(
+        _l("Items per page"),
+        validators=[NumberBetween(*PER_PAGE_RANGE)],
+        render_kw={"min": PER_PAGE_RANGE[0], "max": PER_PAGE_RANGE[1]},
+    )
+    contact_address = StringField(_l("Address"), filters=[_strip], validators=[_max(300)])
+    contact_phone = StringField(
+        _l("Phone"),
+        filters=[_strip],
+        validators=[_max(40), _valid_phone],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    contact_email = StringField(
+        _l("Email"),
+        filters=[_strip, _lower],
+        validators=[_max(254), valid_email],
+        render_kw={"type": "email"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [
+            SelectChoice(name, name.replace("_", " ")) for name in timezone_names()
+        ]
+        self.locale.choices = [
+            SelectChoice(code, LOCALE_NAMES.get(code, code))
+            for code in current_app.config["LOCALES"]
+        ]
+
+    def validate_category_prefix(self, field: Field) -> None:
+        """The article and category prefixes must differ."""
+        if field.data and field.data == self.article_prefix.data and not field.errors:
+            raise ValidationError(_l("The article and category prefixes must differ."))
+
+    def values(self) -> dict[str, Any]:
+        """Setting key -> value to store, for every field of the form."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
