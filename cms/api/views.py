@@ -301,7 +301,7 @@ def update_page(page_id: str) -> Response:
 
 @bp.delete("/pages/<page_id>")
 def remove_page(page_id: str) -> Response:
-    """Delete a page; its sub-pages move to the top level (editors)."""
+    """Delete a page; its sub-pages move up to its parent, taking its place (editors)."""
     user = auth.require_editor()
     page = get_or_404(Page, page_id)
     audit("page.delete", page, page.title, user)
