@@ -149,7 +149,23 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         **BASE_TEST_CONFIG,
         "DATABASE_URL": database_url,
         "MEDIA_DIR": str(tmp_path / "media"),
+        # The PostgreSQL pass runs with Redis too: caches and rate limits then live there.
+        "REDIS_URL": _fresh_redis(),
     }
+
+
+def _fresh_redis() -> str | None:
+    """``CMS_TEST_REDIS_URL`` with its database emptied, or ``None`` when unset or unreachable."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        return None
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError:
+        return None
+    return url
 
 
 @pytest.fixture
