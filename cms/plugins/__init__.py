@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from cms.extensions import migrate
 from cms.plugins.base import CachePolicy, Plugin, Widget
@@ -29,6 +30,12 @@ __all__ = [
     "registry",
     "widget_cache",
 ]
+
+
+def hook_html(hook: str, **kwargs: object) -> Markup:
+    """The HTML the active plugins return from ``hook`` (e.g. ``article_footer``), joined."""
+    # Plugins return HTML they built through autoescaping templates or escaped themselves.
+    return Markup("").join(Markup(str(part)) for part in call_hook(hook, **kwargs) if part)  # noqa: S704
 
 
 def call_hook(hook: str, **kwargs: object) -> list[object]:
@@ -57,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PLUGIN_PAUSE_ERRORS", 5)
     app.config.setdefault("PLUGIN_PAUSE_WINDOW", 300)
     init_static(app)
+    app.add_template_global(hook_html, "hook_html")
     plugins.load_all()
     app.extensions.setdefault("cms_region_renderers", []).append(RegionRenderer())
 

@@ -45,6 +45,17 @@ def media_url(media: Media | None, external: bool = False) -> str:
     return url_for("public.media", filename=media.filename, _external=external)
 
 
+def logo_url() -> str:
+    """URL of the site logo chosen in the settings ('' when none)."""
+    from cms.extensions import db
+
+    logo_id = get_setting("logo_id")
+    if not isinstance(logo_id, int):
+        return ""
+    media = db.session.get(Media, logo_id)
+    return media_url(media) if media is not None else ""
+
+
 #: Helpers exposed to every template under these names.
 TEMPLATE_GLOBALS = {
     "article_url": article_url,
@@ -53,4 +64,5 @@ TEMPLATE_GLOBALS = {
     "page_url": page_url,
     "tag_url": tag_url,
     "media_url": media_url,
+    "logo_url": logo_url,
 }

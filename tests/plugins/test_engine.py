@@ -174,3 +174,12 @@ def test_active_plugins_add_back_office_menu_entries(app, signed_in, client):
         registry().set_enabled("hello", False)
         db.session.commit()
     assert "Hello admin" not in client.get("/admin/").text
+
+
+def test_article_footer_html_of_active_plugins_is_shown(app, client, make_article):
+    article = make_article("Có chân bài")
+    assert "<p>hello footer</p>" in client.get(f"/news/{article.slug}").text
+    with app.app_context():
+        registry().set_enabled("hello", False)
+        db.session.commit()
+    assert "hello footer" not in client.get(f"/news/{article.slug}").text

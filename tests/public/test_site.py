@@ -242,3 +242,21 @@ def test_media_files_are_served_and_traversal_refused(client, app, tmp_path):
     response.close()
     assert client.get("/media/../instance/secret_key").status_code == 404
     assert client.get("/media/%2e%2e/secret").status_code == 404
+
+
+def test_the_site_logo_shows_in_both_themes(client, app):
+    from cms.models import Media
+
+    with app.app_context():
+        logo = Media(
+            filename="logo.png", mime_type="image/png", width=64, height=64, size=1, variants={}
+        )
+        db.session.add(logo)
+        db.session.commit()
+        set_setting("logo_id", logo.id)
+        db.session.commit()
+    assert 'class="site-logo" src="/media/logo.png"' in client.get("/").text
+    with app.app_context():
+        set_setting("theme", "portal")
+        db.session.commit()
+    assert 'class="portal-banner__logo" src="/media/logo.png"' in client.get("/").text
