@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, insert, literal, select, update
 
 from cms.content.errors import ContentError
+from cms.content.slugs import remember_old_slug
 from cms.extensions import db
 from cms.models import Article, Category, Page, SlugHistory, Tag, article_tag
 
@@ -218,5 +219,12 @@ def merge_tags(source: Tag, target: Tag) -> int:
     count = db.session.execute(select(func.count()).select_from(gaining.subquery())).scalar_one()
     db.session.execute(insert(article_tag).from_select(["article_id", "tag_id"], gaining))
     db.session.execute(delete(article_tag).where(article_tag.c.tag_id == source.id))
+    # The merged tag's addresses, old ones included, now lead to the target (301).
+    db.session.execute(
+        update(SlugHistory)
+        .where(SlugHistory.kind == "tag", SlugHistory.object_id == source.id)
+        .values(object_id=target.id)
+    )
+    remember_old_slug("tag", source.slug, target.id)
     db.session.delete(source)
     return count

@@ -207,8 +207,11 @@ def save_tag(tag: Tag | None, data: Mapping[str, Any]) -> Tag:
     assert tag is not None
     if name is not None:
         tag.name = name
-    if slug is not None:
-        tag.slug = slug
+    if slug is not None and slug != tag.slug:
+        old, tag.slug = tag.slug, slug
+        if old and tag.id is not None:  # the old address keeps answering, with a 301
+            remember_old_slug("tag", old, tag.id)
+            forget_slug("tag", slug)
     return tag
 
 
@@ -222,6 +225,9 @@ def _tag_taken(condition: Any, exclude_id: int | None) -> bool:
 def delete_tag(tag: Tag) -> None:
     """Delete a tag; articles lose it (the association rows go with it). The caller commits."""
     db.session.execute(delete(article_tag).where(article_tag.c.tag_id == tag.id))
+    db.session.execute(
+        delete(SlugHistory).where(SlugHistory.kind == "tag", SlugHistory.object_id == tag.id)
+    )
     db.session.delete(tag)
 
 

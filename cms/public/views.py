@@ -36,7 +36,7 @@ from cms.content.search import query_terms
 from cms.content.slugs import lookup_old_slug
 from cms.content.taxonomy import category_tree
 from cms.extensions import db
-from cms.models import Article, Category, Page
+from cms.models import Article, Category, Page, Tag
 from cms.plugins import call_hook
 from cms.public import urls
 from cms.themes import render
@@ -144,7 +144,11 @@ def tag(slug: str) -> Any:
     """Articles with one tag."""
     found = find_tag(slug)
     if found is None:
-        abort(404)
+        old = lookup_old_slug("tag", slug)
+        target = db.session.get(Tag, old) if old else None
+        if target is None:
+            abort(404)
+        return redirect(urls.tag_url(target), 301)
     page = _page_number()
     items, total = paginate(filter_articles(public_articles(), tag=found), page, _per_page())
     if page > 1 and not items:

@@ -211,7 +211,9 @@ def test_merge_moves_the_articles_and_deletes_the_tag(signed_in, auth, client, a
     with app.app_context():
         rows = db.session.execute(select(func.count()).select_from(article_tag)).scalar_one()
         assert rows == 3
-    assert client.get("/tag/kinh-te").status_code == 404
+    merged = client.get("/tag/kinh-te")  # the merged tag's address leads to the target
+    assert merged.status_code == 301
+    assert merged.headers["Location"].endswith("/tag/kinh-te-vi-mo")
     listing = client.get("/tag/kinh-te-vi-mo").text
     assert all(title in listing for title in ("Bài chung", "Bài riêng", "Bài khác"))
     [entry] = audit(app, "tag.merge")

@@ -260,3 +260,25 @@ def test_the_site_logo_shows_in_both_themes(client, app):
         set_setting("theme", "portal")
         db.session.commit()
     assert 'class="portal-banner__logo" src="/media/logo.png"' in client.get("/").text
+
+
+def test_old_tag_addresses_redirect_after_a_rename_and_a_merge(site, client, app):
+    from cms.content import find_tag
+    from cms.content.ordering import merge_tags
+    from cms.content.taxonomy import delete_tag, save_tag
+
+    with app.app_context():
+        save_tag(find_tag("cchc"), {"slug": "cai-cach"})
+        db.session.commit()
+    moved = client.get("/tag/cchc")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith("/tag/cai-cach")
+    with app.app_context():
+        merge_tags(find_tag("cai-cach"), find_tag("kiem-tra"))
+        db.session.commit()
+    assert client.get("/tag/cchc").headers["Location"].endswith("/tag/kiem-tra")
+    assert client.get("/tag/cai-cach").headers["Location"].endswith("/tag/kiem-tra")
+    with app.app_context():
+        delete_tag(find_tag("kiem-tra"))
+        db.session.commit()
+    assert client.get("/tag/cchc").status_code == 404
