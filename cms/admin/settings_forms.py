@@ -15,27 +15,14 @@ from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField,
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from cms.admin.user_forms import valid_email
+from cms.content.slugs import RESERVED_SLUGS
 
 #: Names of the languages offered, each written in itself.
 LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
-#: First path segments an article or category prefix may never take: the site's own routes.
-RESERVED_PREFIXES = frozenset(
-    {
-        "admin",
-        "api",
-        "static",
-        "media",
-        "themes",
-        "plugins",
-        "search",
-        "tag",
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "healthz",
-    }
-)
+#: First path segments an article or category prefix may never take: the site's own routes
+#: (the same words page slugs avoid).
+RESERVED_PREFIXES = RESERVED_SLUGS
 
 #: A URL prefix: lowercase letters and digits, words joined by single hyphens.
 PREFIX_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -185,7 +185,7 @@ class RegionRenderer:
             if hit is not None:
                 return hit
         try:
-            html = wrap(placed, self._render_body(placed, widget, page, theme))
+            html = wrap(placed, self.render_body(placed, widget, page, theme))
         except Exception:  # isolate the failing widget: the page renders without it
             log.exception("widget %s (%s) failed to render", placed.id, placed.full_type)
             from cms.plugins.registry import registry
@@ -197,9 +197,10 @@ class RegionRenderer:
             cache.set(key, html, timeout=timeout)
         return html
 
-    def _render_body(
+    def render_body(
         self, placed: PlacedWidget, widget: type[Widget], page: dict[str, Any], theme: str
     ) -> str:
+        """One instance's inner HTML (unwrapped, uncached); raises what the widget raises."""
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         env = app.extensions["cms_themes"].environment(theme)
         settings = {**widget.default_settings, **placed.settings}

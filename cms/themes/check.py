@@ -112,7 +112,7 @@ def _check_widgets(app: Flask, theme: str, regions: tuple[str, ...]) -> list[str
                     settings=dict(widget.default_settings),
                 )
                 try:
-                    renderer._render_body(placed, widget, {**page, "region": region}, theme)
+                    renderer.render_body(placed, widget, {**page, "region": region}, theme)
                 except Exception as exc:  # report, do not stop: the check lists every problem
                     problems.append(
                         f"widget {plugin_name}.{widget.type} fails in region {region}: "
