@@ -50,9 +50,11 @@ def content(app, make_user):
 
 
 def contents(path):
+    """The archive's content.json (without the export time) and its media files."""
     with zipfile.ZipFile(path) as archive:
         data = json.loads(archive.read("content.json"))
         media = {n: archive.read(n) for n in archive.namelist() if n.startswith("media/")}
+    data.pop("exported_at")
     return data, media
 
 
@@ -61,8 +63,9 @@ def test_export_then_import_round_trips_exactly(content, runner, tmp_path):
     result = runner.invoke(args=["cms", "export", str(first)])
     assert result.exit_code == 0, result.output
     data, media = contents(first)
-    assert data["articles"][0]["slug"] == "cai-cach"
-    assert "password_hash" not in data["users"][0]
+    assert data["tables"]["article"][0]["slug"] == "cai-cach"
+    assert data["tables"]["user"][0]["password_hash"].startswith("scrypt:")
+    assert "api_token" not in data["tables"]
     assert media == {"media/2026/11/anh.jpg": b"\xff\xd8fake-jpeg-bytes"}
 
     # Empty the site (rows and media files), then take the archive back.
@@ -96,14 +99,17 @@ def test_import_refuses_a_site_with_content(content, runner, tmp_path):
     ("name", "data", "message"),
     [
         ("not-zip.zip", b"plain text", "is not a Portal CMS export"),
-        ("empty.zip", None, "has no readable content.json"),
+        ("empty.zip", {}, "has no content.json"),
+        ("other.zip", {"other.txt": "x"}, "unexpected file in the archive"),
+        ("bad.zip", {"content.json": "{not json"}, "content.json is not readable JSON"),
     ],
 )
 def test_import_refuses_bad_files(runner, tmp_path, name, data, message):
     path = tmp_path / name
-    if data is None:
+    if isinstance(data, dict):
         with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("other.txt", "x")
+            for member, text in data.items():
+                archive.writestr(member, text)
     else:
         path.write_bytes(data)
     result = runner.invoke(args=["cms", "import", str(path)])

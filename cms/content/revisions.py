@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cms.content.articles import save_article
+from cms.content.media import media_name, visible_text
+from cms.content.taxonomy import current_tag_names
 from cms.extensions import db
 from cms.models import Article, ArticleRevision, Category, Media, User
 
@@ -153,7 +155,9 @@ def revision_data(revision: ArticleRevision) -> dict[str, Any]:
     """The :func:`save_article` fields that restore ``revision`` (see :data:`RESTORED_FIELDS`).
 
     A category or image deleted since is left out (the article keeps no such
-    reference); :func:`missing_references` names them.
+    reference); :func:`missing_references` names them. Tags are given by the
+    names the revision kept; a tag renamed since is found again by its old
+    name (:func:`~cms.content.taxonomy.tags_from_names`), never duplicated.
     """
     data: dict[str, Any] = {
         "title": revision.title,
@@ -242,8 +246,8 @@ def compare(revision: ArticleRevision, article: Article) -> list[FieldChange]:
         short(
             "tags",
             _("Tags"),
-            ", ".join(revision.tags or []) or "—",
-            ", ".join(t.name for t in article.tags) or "—",
+            ", ".join(sorted(current_tag_names([str(n) for n in revision.tags or []]))) or "—",
+            ", ".join(sorted(t.name for t in article.tags)) or "—",
         ),
         short(
             "category_id",
@@ -360,4 +364,4 @@ def _media_name(media_id: int | None) -> str:
     media = db.session.get(Media, media_id)
     if media is None:
         return _("(deleted image)")
-    return media.alt or media.original_name or media.filename
+    return visible_text(media.alt) or media_name(media)

@@ -30,8 +30,10 @@ def unique_slug(
 ) -> str:
     """Return ``wanted`` or ``wanted-2``, ``wanted-3``... free among ``model`` and its history.
 
-    A slug still recorded in the history of another object of the same kind is
-    not reused, so an old URL never starts pointing at different content.
+    A slug still recorded in the history of another existing object of the same
+    kind is not reused, so an old URL never starts pointing at different content.
+    A history entry whose object is gone no longer holds its slug: it is dropped
+    when the slug is given out again.
     """
     base = (wanted or "item")[: SLUG_MAX - 8].strip("-") or "item"
     candidate, n = base, 1
@@ -48,11 +50,24 @@ def _taken(model: Any, slug: str, kind: str, exclude_id: int | None) -> bool:
         query = query.where(model.id != exclude_id)
     if db.session.execute(query.limit(1)).first():
         return True
-    history = select(SlugHistory.object_id).where(
-        SlugHistory.kind == kind, SlugHistory.slug == slug
-    )
-    owner = db.session.execute(history).scalar()
+    owner = history_owner(model, kind, slug)
     return owner is not None and owner != exclude_id
+
+
+def history_owner(model: Any, kind: str, slug: str) -> int | None:
+    """The id of the existing ``model`` row that used to have ``slug``, if any.
+
+    A history entry left by an object that no longer exists is deleted here
+    (its old URL already answered 404) and ``None`` is returned, so that the
+    slug may be used again.
+    """
+    owner = lookup_old_slug(kind, slug)
+    if owner is None:
+        return None
+    if db.session.execute(select(model.id).where(model.id == owner)).first() is None:
+        forget_slug(kind, slug)
+        return None
+    return owner
 
 
 def remember_old_slug(kind: str, old_slug: str, object_id: int) -> None:

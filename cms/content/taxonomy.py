@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from cms.content.errors import ContentError
-from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
+from cms.content.slugs import (
+    forget_slug,
+    history_owner,
+    lookup_old_slug,
+    make_slug,
+    remember_old_slug,
+    unique_slug,
+)
 from cms.content.text import clean_text
 from cms.extensions import db
 from cms.models import Article, Category, SlugHistory, Tag, article_tag
@@ -114,7 +121,51 @@ def _is_descendant(node: Category | None, ancestor: Category) -> bool:
 
 
 def tags_from_names(names: list[str]) -> list[Tag]:
-    """Return the tags named ``names``, creating missing ones; duplicates are dropped."""
+    """Return the tags named ``names``, creating missing ones; duplicates are dropped.
+
+    A name is matched, in this order, to the tag whose slug is the name's slug,
+    the tag of that exact name, then the tag that had that slug before it was
+    renamed or merged (slug history), so an old name brings back the renamed
+    tag and never creates a second tag on its old address. Only a name that
+    matches none of these makes a new tag. Raises :class:`ContentError` (key
+    ``tags``) for a name too long or without a letter or digit.
+    """
+    wanted = _wanted_tags(names)
+    if not wanted:
+        return []
+    found = _existing_tags(wanted)
+    result: list[Tag] = []
+    for slug, name in wanted.items():
+        tag = found.get(slug)
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+            found[slug] = tag
+        if tag not in result:  # two old names of one tag give it once
+            result.append(tag)
+    return result
+
+
+def current_tag_names(names: list[str]) -> list[str]:
+    """The names ``names`` stand for today (a renamed tag's new name), creating nothing.
+
+    Names that match no tag are kept as they are; duplicates are dropped.
+    """
+    try:
+        wanted = _wanted_tags(names)
+    except ContentError:
+        return [clean_text(n, single_line=True) for n in names]
+    found = _existing_tags(wanted)
+    result: list[str] = []
+    for slug, name in wanted.items():
+        current = found[slug].name if slug in found else name
+        if current not in result:
+            result.append(current)
+    return result
+
+
+def _wanted_tags(names: list[str]) -> dict[str, str]:
+    """Slug -> name of the non-empty names, in their order, the first name of a slug winning."""
     wanted: dict[str, str] = {}
     for raw in names:
         name = clean_text(raw, single_line=True)
@@ -128,22 +179,39 @@ def tags_from_names(names: list[str]) -> list[Tag]:
         if not slug:
             raise ContentError({"tags": _("A tag needs at least one letter or digit.")})
         wanted.setdefault(slug, name)
+    return wanted
+
+
+def _existing_tags(wanted: Mapping[str, str]) -> dict[str, Tag]:
+    """Slug -> the existing tag that ``wanted``'s name of that slug stands for."""
     if not wanted:
-        return []
-    existing = {
+        return {}
+    by_slug = {
         t.slug: t
         for t in db.session.execute(select(Tag).where(Tag.slug.in_(list(wanted)))).scalars()
     }
-    result = []
-    for slug, name in wanted.items():
-        tag = existing.get(slug)
+    missing = [slug for slug in wanted if slug not in by_slug]
+    if not missing:
+        return by_slug
+    names = [wanted[slug] for slug in missing]
+    by_name = {
+        t.name: t for t in db.session.execute(select(Tag).where(Tag.name.in_(names))).scalars()
+    }
+    result = dict(by_slug)
+    for slug in missing:
+        tag = by_name.get(wanted[slug])
         if tag is None:
-            tag = db.session.execute(select(Tag).where(Tag.name == name)).scalar()
-        if tag is None:
-            tag = Tag(name=name, slug=slug)
-            db.session.add(tag)
-        result.append(tag)
+            owner = history_owner(Tag, "tag", slug)
+            tag = db.session.get(Tag, owner) if owner is not None else None
+        if tag is not None:
+            result[slug] = tag
     return result
+
+
+def find_tag_by_old_slug(slug: str) -> Tag | None:
+    """The existing tag that had ``slug`` before a rename or a merge, if any."""
+    owner = lookup_old_slug("tag", slug)
+    return db.session.get(Tag, owner) if owner is not None else None
 
 
 def find_tag(slug: str) -> Tag | None:
@@ -196,8 +264,20 @@ def save_tag(tag: Tag | None, data: Mapping[str, Any]) -> Tag:
     exclude = tag.id if tag is not None else None
     if name is not None and _tag_taken((Tag.name == name) | (Tag.slug == make_slug(name)), exclude):
         errors["name"] = _("A tag with this name already exists.")
-    if slug is not None and "slug" not in errors and _tag_taken(Tag.slug == slug, exclude):
-        errors["slug"] = _("Another tag already uses this slug.")
+    elif name is not None and (renamed := _old_owner(make_slug(name), exclude)) is not None:
+        errors["name"] = _(
+            "The tag %(name)s was called this before, and its old address leads there. "
+            "Use that tag, or choose another name.",
+            name=renamed.name,
+        )
+    if slug is not None and "slug" not in errors:
+        if _tag_taken(Tag.slug == slug, exclude):
+            errors["slug"] = _("Another tag already uses this slug.")
+        elif (renamed := _old_owner(slug, exclude)) is not None:
+            errors["slug"] = _(
+                "This slug was the address of the tag %(name)s, and it still leads there.",
+                name=renamed.name,
+            )
     if errors:
         raise ContentError(errors)
 
@@ -213,6 +293,14 @@ def save_tag(tag: Tag | None, data: Mapping[str, Any]) -> Tag:
             remember_old_slug("tag", old, tag.id)
             forget_slug("tag", slug)
     return tag
+
+
+def _old_owner(slug: str, exclude_id: int | None) -> Tag | None:
+    """The other existing tag whose slug history holds ``slug``."""
+    owner = history_owner(Tag, "tag", slug)
+    if owner is None or owner == exclude_id:
+        return None
+    return db.session.get(Tag, owner)
 
 
 def _tag_taken(condition: Any, exclude_id: int | None) -> bool:
