@@ -23,8 +23,10 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from cms.admin.forms import StoredLength
+from cms.content.media import media_name, visible_text
 from cms.models import Article, Category, Media
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
@@ -85,8 +87,8 @@ def thumbnail_url(media: Media) -> str:
 
 def media_label(media: Media) -> str:
     """How a media item is named in the picker: its alt text, else its file name."""
-    name = media.original_name or media.filename
-    return f"{media.alt} ({name})" if media.alt else name
+    name, alt = media_name(media), visible_text(media.alt)
+    return f"{alt} ({name})" if alt else name
 
 
 class ArticleForm(FlaskForm):
@@ -96,33 +98,30 @@ class ArticleForm(FlaskForm):
         _l("Title"),
         validators=[
             DataRequired(message=_l("The title is required.")),
-            Length(
-                max=TITLE_MAX,
-                message=_l("The title is too long (at most %(max)d characters)."),
-            ),
+            StoredLength(TITLE_MAX, _l("The title is too long (at most %(max)d characters).")),
         ],
     )
     slug = StringField(
         _l("Address (slug)"),
         validators=[
             Optional(),
-            Length(max=SLUG_MAX, message=_l("At most %(max)d characters.")),
+            StoredLength(SLUG_MAX),
         ],
     )
     summary = TextAreaField(
         _l("Summary"),
-        validators=[Length(max=SUMMARY_MAX, message=_l("At most %(max)d characters."))],
+        validators=[StoredLength(SUMMARY_MAX, single_line=False)],
         render_kw={"rows": 3},
     )
     body = TextAreaField(
         _l("Body"),
-        validators=[Length(max=BODY_MAX, message=_l("At most %(max)d characters."))],
+        validators=[StoredLength(BODY_MAX, single_line=False)],
         render_kw={"rows": 16, "data-editor": "article"},
     )
     category = SelectField(_l("Category"), validate_choice=False)
     tags = StringField(
         _l("Tags"),
-        validators=[Length(max=5000, message=_l("At most %(max)d characters."))],
+        validators=[StoredLength(5000)],
     )
     image = SelectField(_l("Featured image"), validate_choice=False)
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="draft")

@@ -18,14 +18,20 @@ from cms.admin import bp
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
 from cms.audit import record
-from cms.content.articles import paginate
 from cms.content.errors import ContentError
+from cms.content.media import delete_media_file, media_name, visible_text
+from cms.content.text import clean_text
 from cms.content.uploads import media_in_use, save_upload
 from cms.extensions import db
 from cms.models import Media
+from cms.paging import page_or_404
 
 #: Menu entries of these screens.
 MENU = [MenuItem("admin.media", _l("Media"), order=15, section="admin.media")]
+
+# Names and alt texts shown in the back office go through these (see visible_text).
+bp.add_app_template_filter(visible_text, "visible")
+bp.add_app_template_global(media_name, "media_name")
 
 #: Images per page of the library.
 PER_PAGE = 30
@@ -65,7 +71,7 @@ def media() -> Any:
                         uploaded_by=current_user,
                     )
                     db.session.flush()
-                    record("media.upload", item, _("Uploaded %(name)s", name=item.original_name))
+                    record("media.upload", item, _("Uploaded %(name)s", name=media_name(item)))
                     db.session.commit()
                     stored.append(item)
                 except ContentError as exc:
@@ -78,14 +84,12 @@ def media() -> Any:
             if not refused:
                 return redirect(url_for("admin.media"))
     q = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     query = select(Media).order_by(Media.created_at.desc(), Media.id.desc())
     if q:
         pattern = f"%{q}%"
         query = query.where(or_(Media.alt.ilike(pattern), Media.original_name.ilike(pattern)))
-    items, total = paginate(query, page, PER_PAGE)
+    listing = page_or_404(query, PER_PAGE)
+    items, total, page = listing.items, listing.total, listing.page
     status = 422 if form.errors or (request.method == "POST") else 200
     return render_template(
         "admin/media/index.html",
@@ -110,20 +114,23 @@ def _item(media_id: int) -> Media:
 def media_edit(media_id: int) -> Any:
     """An image's details, alt text, variants and where it is used."""
     item = _item(media_id)
-    form = AltForm(data={"alt": item.alt})
+    form = AltForm(data={"alt": visible_text(item.alt)})
     if form.validate_on_submit():
         if not current_user.can("editor") and item.uploaded_by_id != current_user.id:
             abort(403)
-        from cms.content.text import clean_text
-
-        item.alt = clean_text(form.alt.data or "", single_line=True)
+        item.alt = visible_text(clean_text(form.alt.data or "", single_line=True))
         record(
-            "media.update", item, _("Alternative text of %(name)s changed", name=item.original_name)
+            "media.update", item, _("Alternative text of %(name)s changed", name=media_name(item))
         )
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("admin.media_edit", media_id=item.id))
-    return render_template("admin/media/edit.html", item=item, form=form, uses=media_in_use(item))
+    return render_template(
+        "admin/media/edit.html",
+        item=item,
+        form=form,
+        uses=media_in_use(item),
+    )
 
 
 @bp.route("/media/<int:media_id>/delete", methods=["POST"])
@@ -140,9 +147,7 @@ def media_delete(media_id: int) -> Any:
             "error",
         )
         return redirect(url_for("admin.media_edit", media_id=item.id))
-    from cms.content.media import delete_media_file
-
-    record("media.delete", item, _("Deleted %(name)s", name=item.original_name))
+    record("media.delete", item, _("Deleted %(name)s", name=media_name(item)))
     delete_media_file(item)
     db.session.delete(item)
     db.session.commit()

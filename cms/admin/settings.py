@@ -17,6 +17,7 @@ from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
 from cms.admin.settings_forms import SettingsForm
 from cms.audit import record
+from cms.content.media import media_name
 from cms.content.site import get_setting, set_setting
 from cms.extensions import db
 from cms.models import Media
@@ -80,9 +81,7 @@ def _logo_choices(current: Any) -> list[SelectChoice]:
         if chosen is not None:
             rows.insert(0, chosen)
     choices = [SelectChoice("", _("No logo"))]
-    choices.extend(
-        SelectChoice(str(m.id), f"{m.original_name or m.filename} (#{m.id})") for m in rows
-    )
+    choices.extend(SelectChoice(str(m.id), f"{media_name(m)} (#{m.id})") for m in rows)
     return choices
 
 

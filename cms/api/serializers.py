@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from cms.content.media import visible_text
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES, Article, Category, Media, Page, Tag, User
 from cms.public import urls
 
@@ -142,7 +143,7 @@ def image_json(media: Media | None) -> dict[str, Any] | None:
     return {
         "id": media.id,
         "url": urls.media_url(media, external=True),
-        "alt": media.alt or "",
+        "alt": visible_text(media.alt),
         "width": media.width or 0,
         "height": media.height or 0,
     }
