@@ -5,9 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
+
+from cms.db import BUSY, database_trouble
+from cms.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,7 @@ def error_code(status: int) -> str:
         415: "unsupported_media_type",
         422: "invalid",
         429: "too_many_requests",
+        503: "unavailable",
     }.get(status, "server_error" if status >= 500 else "error")
 
 
@@ -49,12 +56,18 @@ def _message(status: int) -> str:
         405: _("This method is not allowed here."),
         413: _("What you sent is too large."),
         429: _("Too many requests. Please wait a moment and try again."),
+        503: _("The site is temporarily unavailable. Please try again in a few minutes."),
     }
     return messages.get(status, _("Something went wrong on our side. Please try again later."))
 
 
 def _title(status: int) -> str:
-    titles = {404: _("Page not found"), 403: _("Access denied"), 500: _("Server error")}
+    titles = {
+        404: _("Page not found"),
+        403: _("Access denied"),
+        500: _("Server error"),
+        503: _("Service unavailable"),
+    }
     return titles.get(status, _("Error %(code)d", code=status))
 
 
@@ -77,26 +90,106 @@ def handle_http_error(exc: HTTPException) -> Any:
     if status == 405 and wants_json() and not _api_rule_matches():
         status = 404  # only the public site's catch-all matched: no such API resource
         exc = NotFound()
+    message = exc.message if isinstance(exc, DatabaseUnavailable) else _message(status)
     if wants_json():
-        response, status = json_error(status, _message(status))
+        response, status = json_error(status, message)
         for key, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
             if key.lower() != "content-type":
                 response.headers[key] = value
         return response, status
-    from cms.themes import render
-
     try:
-        html = render(
-            "public/error.html", status=status, title=_title(status), message=_message(status)
+        html = _render_error_page(
+            status, _title(status), message, without_database=isinstance(exc, DatabaseUnavailable)
         )
     except Exception:  # the error page itself failed: fall back to plain text
         log.exception("error page failed to render")
-        return _message(status), status
+        fallback = exc.get_response()
+        fallback.set_data(message)
+        fallback.mimetype = "text/plain"
+        fallback.status_code = status
+        return fallback
     response = exc.get_response()
     response.set_data(html)
     response.mimetype = "text/html"
     response.status_code = status
     return response
+
+
+def _nothing(*_args: Any, **_kwargs: Any) -> Markup:
+    return Markup("")
+
+
+def _none(*_args: Any, **_kwargs: Any) -> list[Any]:
+    return []
+
+
+def _render_error_page(status: int, title: str, message: str, *, without_database: bool) -> str:
+    """The themed error page; ``without_database`` renders it with no database query.
+
+    For a database that is locked or down: settings are those the request had
+    already read, else their configured defaults, and the parts of the layout
+    that only the database can fill (menus, widget regions, plugin hooks, the
+    logo) are left out.
+    """
+    from cms.themes import render
+
+    context: dict[str, Any] = {"status": status, "title": title, "message": message}
+    if without_database:
+        g.setdefault("cms_settings", {})
+        g.setdefault("cms_generations", {})
+        context.update(
+            region=_nothing,
+            hook_html=_nothing,
+            category_tree=_none,
+            menu_pages=_none,
+            logo_url=str,
+        )
+    return render("public/error.html", **context)
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """503 while the database is busy (:data:`cms.db.BUSY`) or down (:data:`cms.db.DOWN`).
+
+    Answered with ``Retry-After`` (``DATABASE_RETRY_AFTER`` seconds) and a
+    translated message; its themed page is rendered without the database.
+    """
+
+    def __init__(self, trouble: str) -> None:
+        super().__init__(retry_after=int(current_app.config.get("DATABASE_RETRY_AFTER", 10)))
+        #: :data:`cms.db.BUSY` or :data:`cms.db.DOWN`.
+        self.trouble = trouble
+
+    @property
+    def message(self) -> str:
+        """What the reader is told, in the active locale."""
+        if self.trouble == BUSY:
+            return _(
+                "The site is busy right now and nothing was changed. "
+                "Please try again in a few seconds."
+            )
+        return _message(503)
+
+
+def handle_database_error(exc: SQLAlchemyError) -> Any:
+    """Answer 503 with ``Retry-After`` while the database is locked, busy or down.
+
+    Whatever the request wrote is rolled back first, so nothing is left
+    half-written, and messages it flashed ("Category created.") are dropped:
+    they would announce a change that was not made. Other database errors are
+    bugs: logged and answered 500.
+    """
+    trouble = database_trouble(exc)
+    if trouble is None:
+        return handle_unexpected(exc)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is already gone: nothing to undo
+        log.debug("rollback after a database fault failed", exc_info=True)
+    if "_flashes" in session:  # where flask.flash() queues its messages
+        session.pop("_flashes")
+    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    log.warning("database %s on %s %s: %s", trouble, request.method, request.path, first_line)
+    return handle_http_error(DatabaseUnavailable(trouble))
 
 
 def handle_unexpected(exc: Exception) -> Any:
@@ -107,7 +200,27 @@ def handle_unexpected(exc: Exception) -> Any:
     return handle_http_error(InternalServerError())
 
 
+def handle_csrf_error(exc: CSRFError) -> Any:
+    """A form refused for its CSRF token (stale or missing): 400, asking to submit it again."""
+    message = _("The form expired, please submit it again.")
+    log.info("form refused on %s: %s", request.path, exc.description)
+    if wants_json():
+        return json_error(400, message, code="csrf_failed")
+    if request.blueprint == "admin":
+        return render_template("admin/error.html", status=400, message=message), 400
+    from cms.themes import render
+
+    try:
+        html = render("public/error.html", status=400, title=_title(400), message=message)
+    except Exception:  # the error page itself failed: fall back to plain text
+        log.exception("error page failed to render")
+        return message, 400
+    return html, 400
+
+
 def init_app(app: Flask) -> None:
     """Install the error handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(SQLAlchemyError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, has_request_context, request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import (
+    Flask,
+    Response,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    request,
+)
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-#: Content Security Policy of public pages: no inline script, no third-party origins.
+from cms.content.sanitize import image_hosts, parse_image_hosts
+from cms.extensions import csrf
+
+#: Content Security Policy of public pages: no inline script, no third-party origins
+#: (images from the hosts of the ``IMAGE_HOSTS`` setting are added: :func:`with_image_hosts`).
 PUBLIC_CSP = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 #: The back office may not be framed at all.
@@ -19,7 +37,9 @@ def add_security_headers(response: Response) -> Response:
     """Add CSP, nosniff, referrer policy and framing rules unless a view set its own."""
     headers = response.headers
     admin = request.path.startswith("/admin")
-    headers.setdefault("Content-Security-Policy", ADMIN_CSP if admin else PUBLIC_CSP)
+    headers.setdefault(
+        "Content-Security-Policy", with_image_hosts(ADMIN_CSP if admin else PUBLIC_CSP)
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY" if admin else "SAMEORIGIN")
@@ -29,16 +49,148 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def with_image_hosts(csp: str) -> str:
+    """``csp`` whose ``img-src`` also allows the hosts of the ``IMAGE_HOSTS`` setting."""
+    hosts = image_hosts()
+    if not hosts:
+        return csp
+    return csp.replace("img-src 'self' data:", "img-src 'self' data: " + " ".join(hosts), 1)
+
+
 def init_app(app: Flask) -> None:
-    """Install the header hook, the HTTPS-aware session cookie and, if configured, ProxyFix."""
+    """Install the header hook, the CSRF check, HTTPS-only cookies and, if configured, ProxyFix."""
+    parse_image_hosts(app.config.get("IMAGE_HOSTS"))  # a bad entry fails at start, not per page
     app.after_request(add_security_headers)
+    app.before_request(check_csrf)
+    app.extensions["cms.form_pages"] = set(FORM_PAGES)
+    # Inside ProxyFix, so that X-Forwarded-Proto from a trusted proxy counts as HTTPS.
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
+        # CMS_SITE_URL has no path: the site is served from the root, whatever a proxy says.
+        prefix_hops = 0 if app.config.get("SITE_URL") else hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=prefix_hops
         )
 
     app.session_interface = HttpsAwareSessionInterface()
+
+
+class SecureCookiesOverHttps:
+    """WSGI middleware: every cookie set in answer to an HTTPS request is marked ``Secure``.
+
+    Flask's session cookie, Flask-Login's remember-me cookie and any cookie a
+    view or plugin sets are covered alike, whatever their own settings say;
+    over plain HTTP (development) nothing is changed. RFC 6265 section 4.1.2.5:
+    a cookie without ``Secure`` would also be sent over plain HTTP.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        """Wrap ``wsgi_app``."""
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Run the wrapped application, adding ``Secure`` to its cookies over HTTPS."""
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            headers = [
+                (name, secure_cookie(value) if name.lower() == "set-cookie" else value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
+
+
+def secure_cookie(header: str) -> str:
+    """A ``Set-Cookie`` header value with the ``Secure`` attribute, added when missing."""
+    attributes = (part.strip().lower() for part in header.split(";")[1:])
+    if "secure" in attributes:
+        return header
+    return header + "; Secure"
+
+
+#: Back-office form pages: each validates its FlaskForm (whose own CSRF check fails
+#: in the same way) before doing anything, so a stale token there shows the form
+#: again with what was typed instead of answering 400. Plugins add theirs with
+#: :func:`register_form_page`.
+FORM_PAGES = frozenset(
+    {
+        "admin.login",
+        "admin.password",
+        "admin.article_new",
+        "admin.article_edit",
+        "admin.page_new",
+        "admin.page_edit",
+        "admin.category_new",
+        "admin.category_edit",
+        "admin.category_delete",
+        "admin.tag_edit",
+        "admin.media",
+        "admin.media_edit",
+        "admin.settings",
+        "admin.plugin_settings",
+        "admin.widget_edit",
+        "admin.user_new",
+        "admin.user_edit",
+        "admin.user_password",
+        "admin.user_tokens",
+        "admin.tokens",
+    }
+)
+
+#: Flask-WTF's reasons for refusing a token that was good once: the form is stale, not forged.
+STALE_TOKEN_REASONS = frozenset(
+    {
+        "The CSRF token has expired.",
+        "The CSRF session token is missing.",
+        "The CSRF tokens do not match.",
+    }
+)
+
+#: What a reader is told about a stale form.
+FORM_EXPIRED = _l("The form expired, please submit it again.")
+
+
+def register_form_page(app: Flask, endpoint: str) -> None:
+    """Show ``endpoint``'s form again when its CSRF token is stale.
+
+    Only for a view that validates a FlaskForm (``validate_on_submit``) before
+    it changes anything: the form's own CSRF check then refuses the stale token.
+    """
+    app.extensions["cms.form_pages"].add(endpoint)
+
+
+def _shown_again(response: Response) -> Response:
+    """A form shown again because it expired answers 200: nothing was wrong with it."""
+    if response.status_code == 422:
+        response.status_code = 200
+    return response
+
+
+def check_csrf() -> None:
+    """Flask-WTF's CSRF check of every POST, PUT, PATCH and DELETE (``before_request``).
+
+    A stale token (expired, or its session ended) on a form page of
+    :data:`FORM_PAGES` lets the view run: its form refuses the token, so nothing
+    is saved, and shows again with what was typed and :data:`FORM_EXPIRED`.
+    Any other failure raises :class:`CSRFError` (a 400 saying the same).
+    """
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        csrf.protect(apply_exemptions=True)
+    except CSRFError as exc:
+        pages = current_app.extensions.get("cms.form_pages", FORM_PAGES)
+        if exc.description not in STALE_TOKEN_REASONS or request.endpoint not in pages:
+            raise
+        g.csrf_stale = True
+        flash(str(FORM_EXPIRED), "error")
+        after_this_request(_shown_again)
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

@@ -5,18 +5,28 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from cms.admin import bp
 from cms.admin.forms import LoginForm, PasswordForm
+from cms.admin.users import change_own_password
 from cms.audit import record
 from cms.extensions import db, limiter
 from cms.models import User, utcnow
+from cms.models.users import verify_password
 from cms.security import safe_next
+from cms.sessions import (
+    current_session_id,
+    end_session,
+    end_sessions,
+    sessions_of,
+    sign_in,
+    sign_out,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +41,10 @@ def _failed(response: Any) -> bool:
 
 
 def _login_limit_address() -> str:
-    from flask import current_app
-
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
 def _login_limit_account() -> str:
-    from flask import current_app
-
     return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
@@ -57,8 +63,9 @@ def login() -> Any:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.execute(select(User).where(User.email == email)).scalar()
-        if user is not None and user.is_active and user.check_password(form.password.data or ""):
-            login_user(user, remember=bool(form.remember.data))
+        # One hash check whether or not the account exists (no timing difference).
+        if verify_password(user, form.password.data or "") and user is not None:
+            sign_in(user, remember=bool(form.remember.data))
             user.last_login_at = utcnow()
             record("user.login", user, _("Signed in"))
             db.session.commit()
@@ -70,11 +77,15 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Sign out (a POST with a CSRF token, so no page can sign a user out)."""
+    """Sign out (a POST with a CSRF token, so no page can sign a user out).
+
+    The session row is deleted, so copies of this browser's session and
+    remember-me cookies stop working too.
+    """
     if current_user.is_authenticated:
         record("user.logout", current_user, _("Signed out"))
-        db.session.commit()
-    logout_user()
+    sign_out()
+    db.session.commit()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("admin.login"))
 
@@ -82,15 +93,60 @@ def logout() -> Any:
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password() -> Any:
-    """Change one's own password after confirming the current one."""
+    """Change one's own password after confirming the current one.
+
+    Every other browser of the user is signed out; this one stays signed in
+    under a new session secret.
+    """
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data or ""):
             form.current.errors = [_("The current password is wrong.")]
         else:
-            current_user.set_password(form.new.data or "")
-            record("user.password", current_user, _("Changed their password"))
+            user = db.session.get_one(User, current_user.id)
+            change_own_password(user, form.new.data or "")
+            record("user.password", user, _("Changed their password"))
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            flash(
+                _("Your password has been changed; other devices have been signed out."), "success"
+            )
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/password.html", form=form)
+
+
+@bp.route("/sessions")
+@login_required
+def sessions() -> Any:
+    """The browsers signed in to one's account, with a way to sign each out."""
+    user = db.session.get_one(User, current_user.id)
+    return render_template(
+        "admin/sessions.html", rows=sessions_of(user), current_id=current_session_id()
+    )
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def session_end(session_id: int) -> Any:
+    """Sign one of one's browsers out (this one: a plain sign-out)."""
+    if session_id == current_session_id():
+        return logout()
+    user = db.session.get_one(User, current_user.id)
+    if not end_session(user, session_id):
+        abort(404)
+    record("user.session_end", user, _("Signed out another device"))
+    db.session.commit()
+    flash(_("That device has been signed out."), "success")
+    return redirect(url_for("admin.sessions"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def sessions_end_others() -> Any:
+    """Sign out every other browser of one's account; this one stays signed in."""
+    user = db.session.get_one(User, current_user.id)
+    ended = end_sessions(user, keep=current_session_id())
+    if ended:
+        record("user.session_end", user, _("Signed out every other device"), count=ended)
+    db.session.commit()
+    flash(_("Other devices signed out: %(num)d.", num=ended), "success")
+    return redirect(url_for("admin.sessions"))

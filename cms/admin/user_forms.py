@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
+from cms.content.text import clean_text
 from cms.models import ROLES
 
 #: The label of each role, in the order of :data:`cms.models.ROLES`.
@@ -57,7 +58,8 @@ def valid_email(form: FlaskForm, field: Field) -> None:
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    # One line as stored (NFC, no control characters), so length limits count letters.
+    return clean_text(value, single_line=True) if isinstance(value, str) else value
 
 
 def _role_choices() -> list[SelectChoice]:

@@ -34,6 +34,7 @@ from cms.audit import record
 from cms.content.errors import ContentError
 from cms.extensions import db
 from cms.models import ROLES, ApiToken, User, utcnow
+from cms.sessions import current_session_id, end_sessions, renew_session, sessions_of
 
 #: Menu entries of these screens.
 MENU = [
@@ -125,7 +126,8 @@ def update_user(user: User, values: dict[str, Any], acting: Any = None) -> dict[
     """Apply ``email``, ``name``, ``role`` and ``active`` to ``user`` (the caller commits).
 
     Returns what changed as field -> ``[old, new]``. Raises :class:`ContentError`
-    (leaving ``user`` untouched) when a rule forbids the change.
+    (leaving ``user`` untouched) when a rule forbids the change. A new role or
+    a deactivation ends every sign-in session of the user.
     """
     clean = {
         "email": normalise_email,
@@ -143,14 +145,37 @@ def update_user(user: User, values: dict[str, Any], acting: Any = None) -> dict[
         raise ContentError(errors)
     for key, (_old, new) in changes.items():
         setattr(user, key, new)
+    if "role" in changes or "active" in changes:
+        end_sessions(user)
     return changes
 
 
-def set_password_by_admin(user: User, password: str) -> None:
-    """Give ``user`` a new password chosen by an administrator (the caller commits)."""
+def _check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise ContentError({"password": _("Use at least %(min)d characters.", min=PASSWORD_MIN)})
+
+
+def set_password_by_admin(user: User, password: str) -> None:
+    """Give ``user`` a new password chosen by an administrator (the caller commits).
+
+    Every sign-in session of the user ends. Raises :class:`ContentError` for a
+    password that is too short.
+    """
+    _check_password(password)
     user.set_password(password)
+    end_sessions(user)
+
+
+def change_own_password(user: User, password: str) -> None:
+    """The signed-in ``user`` sets a new password (the caller commits).
+
+    Every other session of the user ends; the current browser is signed in
+    again under a new session secret. Raises :class:`ContentError` for a
+    password that is too short.
+    """
+    _check_password(password)
+    user.set_password(password)
+    renew_session(user)
 
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
@@ -304,7 +329,26 @@ def user_edit(user_id: int) -> Any:
         user=user,
         role_labels=ROLE_LABELS,
         active_tokens=active_tokens,
+        signed_in_devices=len(sessions_of(user)),
     )
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@role_required("admin")
+def user_sessions_end(user_id: int) -> Any:
+    """Sign a user out of every browser (an administrator's own current one excepted)."""
+    user = _user_or_404(user_id)
+    keep = current_session_id() if user.id == current_user.id else None
+    ended = end_sessions(user, keep=keep)
+    record(
+        "user.session_end",
+        user,
+        _("Signed %(email)s out of every device", email=user.email),
+        count=ended,
+    )
+    db.session.commit()
+    flash(_("Devices signed out: %(num)d.", num=ended), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 def _record_update(user: User, changes: dict[str, list[Any]]) -> None:

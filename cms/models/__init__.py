@@ -16,7 +16,7 @@ from cms.models.content import (
 from cms.models.plugins import VISIBILITY, Generation, PluginState, WidgetInstance
 from cms.models.settings import Setting
 from cms.models.types import UTCDateTime, utcnow
-from cms.models.users import ROLES, ApiToken, User
+from cms.models.users import ROLES, ApiToken, User, UserSession
 
 __all__ = [
     "ARTICLE_STATUSES",
@@ -37,6 +37,7 @@ __all__ = [
     "UTCDateTime",
     "VISIBILITY",
     "User",
+    "UserSession",
     "WidgetInstance",
     "article_tag",
     "utcnow",

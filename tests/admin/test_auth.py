@@ -59,7 +59,7 @@ def test_sign_in_without_csrf_token_is_refused(client, make_user):
         ("//evil.example/", "/admin/"),
         ("/\\evil.example", "/admin/"),
         ("javascript:alert(1)", "/admin/"),
-        ("/\x00evil", "/admin/"),
+        ("/\x01evil", "/admin/"),  # a NUL is refused with 400 before (tests/admin/test_form_input)
         ("", "/admin/"),
     ],
 )
