@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import generations
+from cms.db import database_trouble
 from cms.extensions import db
 from cms.models import PluginState, utcnow
 from cms.plugins.base import Plugin, Widget
@@ -127,14 +128,18 @@ class PluginRegistry:
         if generation != self._states_generation:
             try:
                 rows = db.session.execute(select(PluginState)).scalars().all()
-            except SQLAlchemyError:  # before `cms init`
+            except SQLAlchemyError:  # before `cms init`, or the database is out of reach
                 db.session.rollback()
-                rows = []
-            stored = {r.name: State(r.enabled, r.paused_at, r.paused_reason or "") for r in rows}
+                rows = None
+            stored = {
+                r.name: State(r.enabled, r.paused_at, r.paused_reason or "") for r in rows or []
+            }
             fresh = {
                 name: stored.get(name, State(plugin.enabled_by_default))
                 for name, plugin in self.plugins.items()
             }
+            if rows is None:  # not kept: read again on the next request
+                return fresh
             with self._lock:
                 self._states, self._states_generation = fresh, generation
         return self._states
@@ -214,9 +219,10 @@ class PluginRegistry:
                 continue
             try:
                 result = impl.function(**{k: kwargs[k] for k in impl.argnames})
-            except Exception:  # isolate the failing plugin
+            except Exception as exc:  # isolate the failing plugin
                 log.exception("plugin %s failed in hook %s", impl.plugin_name, hook)
-                self.record_failure(impl.plugin_name, f"hook {hook}")
+                if database_trouble(exc) is None:  # the database's fault is not the plugin's
+                    self.record_failure(impl.plugin_name, f"hook {hook}")
                 continue
             if result is not None:
                 results.append(result)
@@ -225,7 +231,10 @@ class PluginRegistry:
     # -- failures ----------------------------------------------------------------
 
     def record_failure(self, name: str, what: str) -> None:
-        """Count an error of plugin ``name``; too many within the window pause it."""
+        """Count an error of plugin ``name`` (one that raised or ran over its time budget).
+
+        ``PLUGIN_PAUSE_ERRORS`` of them within ``PLUGIN_PAUSE_WINDOW`` seconds pause it.
+        """
         limit = int(self.app.config["PLUGIN_PAUSE_ERRORS"])
         window = float(self.app.config["PLUGIN_PAUSE_WINDOW"])
         now = time.monotonic()

@@ -2,7 +2,11 @@
 
 Each instance renders inside one element carrying ``data-widget`` and
 ``data-widget-id``. A widget that raises is logged with its id and left out;
-the page still renders. HTML is cached per instance according to the widget
+the page still renders. Widgets render in a bounded pool of threads
+(:class:`WidgetPool`) with a time budget each (``WIDGET_TIME_BUDGET``) and per
+page (``WIDGET_PAGE_BUDGET``): one over budget is left out and counted as a
+failure of its plugin, like one that raises, so a plugin that keeps being slow
+is paused. HTML is cached per instance according to the widget
 type's policy and dropped when a generation counter it depends on moves: the
 ``widgets`` counter (placement or settings changed), the instance's own, its
 type's and its plugin's (which plugins bump through :data:`widget_cache`).
@@ -11,19 +15,30 @@ type's and its plugin's (which plugins bump through :data:`widget_cache`).
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask.ctx import RequestContext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import generations
+from cms.db import database_trouble
 from cms.extensions import cache, db
+from cms.i18n import select_locale
 from cms.models import WidgetInstance
 from cms.plugins.base import Widget
+from cms.plugins.registry import registry
+from cms.themes import active_theme
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +129,141 @@ def page_key(page: dict[str, Any]) -> str:
     return f"{kind}:{getattr(obj, 'id', '')}"
 
 
+#: Request-scoped values (in ``flask.g``) a widget thread starts with, so that it
+#: does not read again what the request already read: settings, generation
+#: counters, theme, locale, the page shown and the user Flask-Login loaded.
+SHARED_G_KEYS = (
+    "cms_settings",
+    "cms_generations",
+    "cms_theme",
+    "cms_locale",
+    "cms_page",
+    "_login_user",
+)
+
+
+#: Seconds an idle widget thread waits for work before it ends.
+IDLE_SECONDS = 30.0
+
+
+class WidgetPool:
+    """A bounded set of daemon threads that render widgets, so a slow one can be left behind.
+
+    Python cannot interrupt a running function: a render over its budget keeps
+    its thread until it returns. At most ``size`` renders run at once; a render
+    that finds no free thread in time is not started, so slow widgets cannot
+    take every thread of a process. Threads start when work finds none idle
+    and end after :data:`IDLE_SECONDS` without work; a forked process starts
+    afresh.
+    """
+
+    def __init__(self, size: int) -> None:
+        #: Most renders running at once.
+        self.size = max(1, int(size))
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._running = 0  # tasks submitted and not finished
+        self._threads = 0  # threads alive
+
+    @property
+    def running(self) -> int:
+        """How many renders are running or waiting for a thread (late ones included)."""
+        return self._running
+
+    @property
+    def threads(self) -> int:
+        """How many threads are alive."""
+        return self._threads
+
+    def submit(self, task: Callable[[], Any], wait: float) -> Future[Any] | None:
+        """Run ``task`` in a free thread; ``None`` when none became free within ``wait`` seconds."""
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._reset()
+        slots = self._slots
+        if not slots.acquire(timeout=max(0.0, wait)):
+            return None
+        future: Future[Any] = Future()
+        with self._lock:
+            self._running += 1
+            self._tasks.put((task, future))
+            if self._running > self._threads:  # no idle thread for this task: start one
+                self._threads += 1
+                threading.Thread(
+                    target=self._work,
+                    args=(self._tasks, slots),
+                    name=f"widget-{self._threads}",
+                    daemon=True,
+                ).start()
+        return future
+
+    def _work(
+        self,
+        tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]],
+        slots: threading.BoundedSemaphore,
+    ) -> None:
+        while True:
+            try:
+                task, future = tasks.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if tasks.empty():
+                        self._threads -= 1
+                        return
+                continue
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        result = task()
+                    except BaseException as exc:  # handed to whoever waits for the result
+                        future.set_exception(exc)
+                    else:
+                        future.set_result(result)
+            finally:
+                with self._lock:
+                    self._running -= 1
+                slots.release()
+
+
+def _log_late(placed: PlacedWidget) -> Callable[[Future[Any]], None]:
+    """A callback logging how a render that ran over its budget ended."""
+
+    def done(future: Future[Any]) -> None:
+        error = future.exception()
+        if error is not None:
+            log.warning(
+                "widget %s (%s) failed after its time budget: %r",
+                placed.id,
+                placed.full_type,
+                error,
+            )
+        else:
+            log.info("widget %s (%s) finished after its time budget", placed.id, placed.full_type)
+
+    return done
+
+
 class RegionRenderer:
     """Renders the widget instances of a region for the active theme."""
 
     def __init__(self) -> None:
         self._placements: dict[tuple[str, str], tuple[int, list[PlacedWidget]]] = {}
         self._lock = threading.Lock()
+        self._pool: WidgetPool | None = None
+
+    def pool(self) -> WidgetPool:
+        """The threads widgets render in (``WIDGET_THREADS`` of them), made on first use."""
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = WidgetPool(int(current_app.config.get("WIDGET_THREADS", 16)))
+        return self._pool
 
     def placements(self, theme: str, region: str) -> list[PlacedWidget]:
         """The instances placed in ``region`` of ``theme``, in order (cached per generation)."""
@@ -145,18 +289,15 @@ class RegionRenderer:
                 )
                 for r in rows
             ]
-        except SQLAlchemyError:  # before `cms init`
+        except SQLAlchemyError:  # before `cms init`, or the database is out of reach
             db.session.rollback()
-            placed = []
+            return []  # not kept: read again on the next request
         with self._lock:
             self._placements[(theme, region)] = (generation, placed)
         return placed
 
     def __call__(self, region: str, context: dict[str, Any]) -> str:
         """Render every visible instance of ``region``; failures are left out."""
-        from cms.plugins.registry import registry
-        from cms.themes import active_theme
-
         plugins = registry()
         theme = active_theme()
         page = {**(g.get("cms_page") or {}), **context}
@@ -175,27 +316,103 @@ class RegionRenderer:
     def render_one(
         self, placed: PlacedWidget, widget: type[Widget], page: dict[str, Any], theme: str
     ) -> str:
-        """One instance's wrapped HTML, from the cache when its policy allows."""
-        from cms.i18n import select_locale
+        """One instance's wrapped HTML, from the cache when its policy allows.
 
+        A miss renders in a thread of :meth:`pool` within the widget's time
+        budget; one over budget is left out and counted as a failure of its
+        plugin (its render goes on in the background, and its HTML is cached
+        when it ends, if its policy allows). Raises nothing.
+        """
         key = None
         if widget.cache != "live":
             key = widget_cache.key(placed, widget, page, theme, select_locale())
             hit = cache.get(key)
             if hit is not None:
                 return hit
-        try:
-            html = wrap(placed, self.render_body(placed, widget, page, theme))
-        except Exception:  # isolate the failing widget: the page renders without it
-            log.exception("widget %s (%s) failed to render", placed.id, placed.full_type)
-            from cms.plugins.registry import registry
-
-            registry().record_failure(placed.plugin, f"widget {placed.id} ({placed.full_type})")
+        budget = self._budget()
+        if budget <= 0:
+            log.warning(
+                "widget %s (%s) left out: the page's widget time budget is spent",
+                placed.id,
+                placed.full_type,
+            )
             return ""
-        if key is not None:
-            timeout = 0 if widget.cache == "static" else int(widget.cache)
-            cache.set(key, html, timeout=timeout)
-        return html
+        deadline = time.monotonic() + budget
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        task = self._task(app, placed, widget, page, theme, key)
+        future = self.pool().submit(task, wait=budget)
+        if future is None:
+            log.warning(
+                "widget %s (%s) left out: every widget thread is busy", placed.id, placed.full_type
+            )
+            return ""
+        try:
+            return str(future.result(timeout=max(0.0, deadline - time.monotonic())))
+        except FutureTimeout:
+            log.warning(
+                "widget %s (%s) left out: over its time budget of %.2f s",
+                placed.id,
+                placed.full_type,
+                budget,
+            )
+            future.add_done_callback(_log_late(placed))
+            self._failed(placed, f"widget {placed.id} ({placed.full_type}), over its time budget")
+            return ""
+        except Exception as exc:  # isolate the failing widget: the page renders without it
+            log.exception("widget %s (%s) failed to render", placed.id, placed.full_type)
+            if database_trouble(exc) is None:  # the database's fault is not the plugin's
+                self._failed(placed, f"widget {placed.id} ({placed.full_type})")
+            return ""
+
+    def _budget(self) -> float:
+        """Seconds the next widget of this request may take (its own and the page's budget)."""
+        config = current_app.config
+        now = time.monotonic()
+        deadline = g.get("cms_widget_deadline")
+        if deadline is None:
+            deadline = now + float(config.get("WIDGET_PAGE_BUDGET", 2.0))
+            g.cms_widget_deadline = deadline
+        return min(float(config.get("WIDGET_TIME_BUDGET", 1.0)), deadline - now)
+
+    def _task(
+        self,
+        app: Flask,
+        placed: PlacedWidget,
+        widget: type[Widget],
+        page: dict[str, Any],
+        theme: str,
+        key: str | None,
+    ) -> Callable[[], str]:
+        """A render to run in a widget thread, in a copy of the current request's context.
+
+        The thread gets its own request and app context (so its own database
+        session, closed when it ends), starting with :data:`SHARED_G_KEYS`; it
+        shares the request's Flask session, so what a widget keeps there (a
+        captcha challenge) reaches the response's cookie.
+        """
+        shared = {name: g.get(name) for name in SHARED_G_KEYS if name in g}
+        environ = dict(request.environ) if has_request_context() else None
+        cookie_session = session._get_current_object() if environ is not None else None  # type: ignore[attr-defined]
+
+        def run() -> str:
+            context: Any = (
+                RequestContext(app, environ, session=cookie_session)
+                if environ is not None
+                else app.app_context()
+            )
+            with context:
+                for name, value in shared.items():
+                    setattr(g, name, value)
+                html = wrap(placed, self.render_body(placed, widget, page, theme))
+                if key is not None:
+                    timeout = 0 if widget.cache == "static" else int(widget.cache)
+                    cache.set(key, html, timeout=timeout)
+                return html
+
+        return run
+
+    def _failed(self, placed: PlacedWidget, what: str) -> None:
+        registry().record_failure(placed.plugin, what)
 
     def render_body(
         self, placed: PlacedWidget, widget: type[Widget], page: dict[str, Any], theme: str
