@@ -12,8 +12,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from cms.admin.forms import StoredLength, clean_block, clean_line
 from cms.admin.user_forms import valid_email
 from cms.content.slugs import RESERVED_SLUGS
 
@@ -58,7 +59,8 @@ def reserved_prefixes() -> frozenset[str]:
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """One line of text as stored: NFC, no control characters, white space collapsed."""
+    return clean_line(value)
 
 
 def _lower(value: Any) -> Any:
@@ -150,8 +152,10 @@ def _existing_media(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Choose an image from the list, or no logo."))
 
 
-def _max(length: int) -> Length:
-    return Length(max=length, message=_l("Use at most %(max)d characters.", max=length))
+def _max(length: int, *, single_line: bool = True) -> StoredLength:
+    return StoredLength(
+        length, _l("Use at most %(max)d characters.", max=length), single_line=single_line
+    )
 
 
 class SettingsForm(FlaskForm):
@@ -163,7 +167,10 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter the name of the site.")), _max(200)],
     )
     site_description = TextAreaField(
-        _l("Description"), filters=[_strip], validators=[_max(500)], render_kw={"rows": 3}
+        _l("Description"),
+        filters=[clean_block],
+        validators=[_max(500, single_line=False)],
+        render_kw={"rows": 3},
     )
     logo_id = SelectField(
         _l("Logo"), coerce=_optional_id, validate_choice=False, validators=[_existing_media]

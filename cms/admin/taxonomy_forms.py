@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from cms.admin.tree import TreeRow, parent_choices, subtree_ids
-from cms.content.text import clean_text
+from cms.content.text import stored_length
 from cms.models import PAGE_STATUSES
 from cms.models.content import BODY_MAX, NAME_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
@@ -48,19 +48,21 @@ def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
 
 
 class MaxLength:
-    """At most ``limit`` characters once cleaned (NFC, no control characters)."""
+    """At most ``limit`` characters once cleaned (NFC, no control characters).
+
+    No ``maxlength`` attribute is rendered: browsers count the code points
+    typed, and Vietnamese typed in NFD takes up to three per letter.
+    """
 
     def __init__(self, limit: int, label: Any, *, single_line: bool = True) -> None:
         self.limit = limit
         self.label = label
         self.single_line = single_line
-        #: Rendered as the ``maxlength`` attribute of the input.
-        self.field_flags = {"maxlength": limit}
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         """Raise :class:`ValidationError` when the field's text is too long."""
         value = field.data if isinstance(field.data, str) else ""
-        if len(clean_text(value, single_line=self.single_line)) > self.limit:
+        if stored_length(value, single_line=self.single_line) > self.limit:
             raise ValidationError(
                 _(
                     "%(field)s is too long (at most %(limit)d characters).",

@@ -171,6 +171,10 @@ ERROR_RESPONSES = {
 }
 
 
+#: Text query parameters hold no U+0000: a query holding one is refused with 400 (cms.inputs).
+NO_NUL = "^[^\\u0000]*$"
+
+
 def parameters() -> dict[str, Any]:
     """Shared query parameters."""
 
@@ -188,13 +192,17 @@ def parameters() -> dict[str, Any]:
         ),
         "category": query(
             "category",
-            {"type": "string", "maxLength": QUERY_MAX},
+            {"type": "string", "maxLength": QUERY_MAX, "pattern": NO_NUL},
             "Category id or slug (sub-categories included).",
         ),
-        "tag": query("tag", {"type": "string", "maxLength": QUERY_MAX}, "Tag slug or name."),
+        "tag": query(
+            "tag",
+            {"type": "string", "maxLength": QUERY_MAX, "pattern": NO_NUL},
+            "Tag slug or name.",
+        ),
         "q": query(
             "q",
-            {"type": "string", "maxLength": QUERY_MAX},
+            {"type": "string", "maxLength": QUERY_MAX, "pattern": NO_NUL},
             "Search words (diacritics optional, each word a prefix).",
         ),
         "article_status": query(

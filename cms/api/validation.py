@@ -21,21 +21,34 @@ from flask_babel import gettext as _
 
 from cms.api.errors import ApiError, bad_request, invalid
 from cms.content import clean_text
+from cms.content.text import stored_length
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES
 from cms.models.content import BODY_MAX, NAME_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from cms.paging import PAGE_MAX as PAGE_MAX  # re-exported for the OpenAPI document
+from cms.paging import PER_PAGE_MAX as PER_PAGE_MAX
+from cms.paging import parse_positive
 
 #: Largest id the API looks up (ids are 32-bit integers in every supported database).
 MAX_ID = 2**31 - 1
 #: Range of ``position`` values (a 32-bit integer column).
 POSITION_MIN, POSITION_MAX = -(2**31), 2**31 - 1
-#: Default and largest ``per_page`` of lists.
-PER_PAGE_DEFAULT, PER_PAGE_MAX = 20, 100
-#: Largest ``page`` number of lists.
-PAGE_MAX = 100_000
+#: Default ``per_page`` of lists (the largest, ``PER_PAGE_MAX``, and the largest ``page``
+#: number, ``PAGE_MAX``, are those of every paged list: :mod:`cms.paging`).
+PER_PAGE_DEFAULT = 20
 #: Longest search query, in characters.
 QUERY_MAX = 200
 #: Most tags on one article.
 TAGS_MAX = 50  # the message "An article can have at most 50 tags." says so
+
+
+#: Code points a character may take as sent: a Vietnamese letter typed in NFD is a base
+#: letter, a vowel mark and a tone mark.
+RAW_LENGTH_FACTOR = 3
+
+
+def raw_limit(limit: int) -> int:
+    """The most code points a text of ``limit`` stored characters is accepted with."""
+    return limit * RAW_LENGTH_FACTOR
 
 
 class Kind:
@@ -68,16 +81,30 @@ class Kind:
 
 @dataclass(frozen=True)
 class Text(Kind):
-    """A string of at most ``max_length`` characters."""
+    """A string of at most ``max_length`` characters as stored (NFC, cleaned).
+
+    Lengths are counted as :func:`cms.content.text.stored_length` counts them,
+    so a title typed in NFD (up to three code points per Vietnamese letter) is
+    measured by its letters. HTML is measured again by the content services
+    once sanitized. JSON Schema's ``maxLength`` counts the code points sent,
+    so the document gives :func:`raw_limit` there and the stored limit as
+    ``x-maxLengthNFC``; both are checked.
+    """
 
     max_length: int
     min_length: int = 0
     nullable: bool = False
     format: str | None = None
+    #: Stored on one line (runs of white space collapsed); ``False`` for summaries and bodies.
+    single_line: bool = True
 
     def base_schema(self) -> dict[str, Any]:
         """``{"type": "string", "maxLength": ...}``."""
-        schema: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        schema: dict[str, Any] = {
+            "type": "string",
+            "maxLength": raw_limit(self.max_length),
+            "x-maxLengthNFC": self.max_length,
+        }
         if self.min_length:
             schema["minLength"] = self.min_length
         if self.format:
@@ -88,10 +115,13 @@ class Text(Kind):
         """Text, within the length limits."""
         if not isinstance(value, str):
             return _("Must be text.")
-        if len(value) > self.max_length:
-            return _("Must be at most %(limit)d characters long.", limit=self.max_length)
         if len(value) < self.min_length:
-            return _("This field is required.")
+            return _("This field is required.")  # blank text: the services say which field
+        too_long = len(value) > raw_limit(self.max_length) or (
+            stored_length(value, single_line=self.single_line) > self.max_length
+        )
+        if too_long:
+            return _("Must be at most %(limit)d characters long.", limit=self.max_length)
         return None
 
 
@@ -188,7 +218,11 @@ class TagNames(Kind):
         return {
             "type": "array",
             "maxItems": self.max_items,
-            "items": {"type": "string", "maxLength": self.max_length},
+            "items": {
+                "type": "string",
+                "maxLength": raw_limit(self.max_length),
+                "x-maxLengthNFC": self.max_length,
+            },
         }
 
     def check_value(self, value: Any) -> str | None:
@@ -197,7 +231,11 @@ class TagNames(Kind):
             return _("Tags must be a list of names.")
         if len(value) > self.max_items:
             return _("An article can have at most 50 tags.")
-        if any(len(v) > self.max_length for v in value):
+        if any(
+            len(v) > raw_limit(self.max_length)
+            or stored_length(v, single_line=True) > self.max_length
+            for v in value
+        ):
             return _("A tag is too long (at most %(limit)d characters).", limit=self.max_length)
         return None
 
@@ -242,13 +280,23 @@ class Resource:
         return {self.aliases.get(key, key): message for key, message in errors.items()}
 
 
+#: How the OpenAPI document describes an HTML body.
+BODY_DESCRIPTION = (
+    "Body; sanitized (scripts removed). Its length limit applies once sanitized; images "
+    "must be this site's or from a host of the IMAGE_HOSTS setting."
+)
+
 ARTICLE = Resource(
     "Article",
     (
         Field("title", Text(TITLE_MAX, min_length=1), required=True, description="Headline."),
         Field("slug", Text(SLUG_MAX), description="URL name; made from the title when empty."),
-        Field("summary", Text(SUMMARY_MAX), description="Lead paragraph, plain text."),
-        Field("body_html", Text(BODY_MAX), description="Body; sanitized (scripts removed)."),
+        Field(
+            "summary",
+            Text(SUMMARY_MAX, single_line=False),
+            description="Lead paragraph, plain text.",
+        ),
+        Field("body_html", Text(BODY_MAX, single_line=False), description=BODY_DESCRIPTION),
         Field("status", Choice(ARTICLE_STATUSES), description="Default: draft."),
         Field(
             "published_at",
@@ -268,8 +316,12 @@ PAGE = Resource(
     (
         Field("title", Text(TITLE_MAX, min_length=1), required=True, description="Title."),
         Field("slug", Text(SLUG_MAX), description="URL name; made from the title when empty."),
-        Field("summary", Text(SUMMARY_MAX), description="Short description, plain text."),
-        Field("body_html", Text(BODY_MAX), description="Body; sanitized (scripts removed)."),
+        Field(
+            "summary",
+            Text(SUMMARY_MAX, single_line=False),
+            description="Short description, plain text.",
+        ),
+        Field("body_html", Text(BODY_MAX, single_line=False), description=BODY_DESCRIPTION),
         Field("status", Choice(PAGE_STATUSES), description="Default: published."),
         Field("parent", Reference(), "parent_id", "Id of the parent page, or null."),
         Field("position", Integer(POSITION_MIN, POSITION_MAX), description="Order in menus."),
@@ -282,7 +334,7 @@ CATEGORY = Resource(
     (
         Field("name", Text(NAME_MAX, min_length=1), required=True, description="Name."),
         Field("slug", Text(SLUG_MAX), description="URL name; made from the name when empty."),
-        Field("description", Text(BODY_MAX), description="Plain text."),
+        Field("description", Text(BODY_MAX, single_line=False), description="Plain text."),
         Field("parent", Reference(), "parent_id", "Id of the parent category, or null."),
         Field("position", Integer(POSITION_MIN, POSITION_MAX), description="Order in menus."),
         Field("show_on_home", Boolean(), description="Has a block on the home page."),
@@ -314,7 +366,8 @@ def read_json_object() -> dict[str, Any]:
 
     415 unless the Content-Type is JSON; 413 over ``API_MAX_JSON_BYTES`` (by
     Content-Length and by what actually arrives); 400 for bytes that are not
-    UTF-8, text that is not JSON, and JSON that is not an object.
+    UTF-8, text that is not JSON, and JSON that is not an object; 422 naming
+    each field that holds U+0000 (which no database column can store).
     """
     if not is_json_mimetype(request.mimetype):
         raise ApiError(415, _("Send the body as JSON (Content-Type: application/json)."))
@@ -335,7 +388,27 @@ def read_json_object() -> dict[str, Any]:
         raise bad_request(_("The body is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise bad_request(_("The body must be a JSON object."))
+    holding_nul = [key for key, value in data.items() if _holds_nul(key) or _holds_nul(value)]
+    if holding_nul:
+        message = _("This holds a NUL character (U+0000), which cannot be stored; remove it.")
+        raise invalid({key.replace("\x00", "\\u0000"): message for key in holding_nul})
     return data
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a decoded JSON value holds U+0000 in any string, keys included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def parse_fields(resource: Resource, data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -385,10 +458,34 @@ def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     return int(raw)
 
 
+def positive_arg(name: str, default: int, maximum: int) -> int:
+    """A query parameter that must be a whole number from 1 to ``maximum``; a 400 otherwise.
+
+    Read by :func:`cms.paging.parse_positive`, the parser of every paged list.
+    """
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    value = parse_positive(raw, maximum)
+    if value is None:
+        raise bad_request(
+            _(
+                "The parameter %(name)s must be a whole number from %(minimum)d to %(maximum)d.",
+                name=name,
+                minimum=1,
+                maximum=maximum,
+            )
+        )
+    return value
+
+
 def page_args() -> tuple[int, int]:
-    """``page`` (from 1) and ``per_page`` (1 to 100, default 20) of a list request."""
-    page = int_arg("page", 1, 1, PAGE_MAX)
-    per_page = int_arg("per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX)
+    """``page`` (1 to ``PAGE_MAX``) and ``per_page`` (1 to 100, default 20) of a list request.
+
+    A page past the last one is valid and empty; see :func:`cms.paging.paginate`.
+    """
+    page = positive_arg("page", 1, PAGE_MAX)
+    per_page = positive_arg("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX)
     return page, per_page
 
 
@@ -417,7 +514,7 @@ def text_arg(name: str, max_length: int = QUERY_MAX) -> str | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    if len(raw) > max_length:
+    if len(raw) > max_length:  # as the document's maxLength counts: code points sent
         raise bad_request(
             _(
                 "The parameter %(name)s is too long (at most %(limit)d characters).",

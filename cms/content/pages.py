@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cms.content.errors import ContentError
-from cms.content.sanitize import sanitize_html
+from cms.content.fields import text_field
 from cms.content.slugs import (
     RESERVED_SLUGS,
     forget_slug,
@@ -17,7 +17,6 @@ from cms.content.slugs import (
     remember_old_slug,
     unique_slug,
 )
-from cms.content.text import clean_text
 from cms.extensions import db
 from cms.models import PAGE_STATUSES, Page, utcnow
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
@@ -52,18 +51,14 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
         ("body_html", BODY_MAX, _("Body"), False),
         ("slug", SLUG_MAX, _("Slug"), True),
     ):
-        if key not in data or data[key] is None:
+        if data.get(key) is None:
             continue
-        if not isinstance(data[key], str):
-            errors[key] = _("%(field)s must be text.", field=label)
-            continue
-        value = clean_text(data[key], single_line=single)
-        if len(value) > limit:
-            errors[key] = _(
-                "%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit
-            )
-        values[key] = value
-    if (creating or "title" in data) and not values.get("title"):
+        value = text_field(
+            data, key, errors, label=label, limit=limit, single_line=single, html=key == "body_html"
+        )
+        if value is not None:
+            values[key] = value
+    if (creating or "title" in data) and not values.get("title") and "title" not in errors:
         errors["title"] = _("The title is required.")
     status = data.get("status")
     if status is not None and status not in PAGE_STATUSES:
@@ -95,7 +90,7 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
     if "summary" in values:
         page.summary = values["summary"]
     if "body_html" in values:
-        page.body_html = sanitize_html(values["body_html"])
+        page.body_html = values["body_html"]  # sanitized by text_field
     if status is not None:
         page.status = status
     elif creating:
