@@ -17,11 +17,14 @@ log = logging.getLogger(__name__)
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, themes, blueprints, CLI."""
     from cms import config as settings
+    from cms.site_url import SiteFlask
 
     instance = settings.instance_path()
-    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app = SiteFlask(__name__, instance_path=str(instance), instance_relative_config=True)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # objects keep their documented order
     configure_settings(app, config)
+    configure_logging(app)
+    configure_site_url(app)
     configure_extensions(app)
     configure_i18n(app)
     configure_themes(app)
@@ -41,6 +44,7 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.update(settings.from_environment())
     if overrides:
         app.config.update(overrides)
+    app.config["SITE_URL"] = settings.validated_site_url(app.config.get("SITE_URL"))
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -48,8 +52,11 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(instance)
     url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'cms.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(url)
-    if url.startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    from cms.db import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config
+    )
     app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(instance / "media")
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
@@ -59,11 +66,27 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["CAPTCHA_TEST_ANSWER"] = None
 
 
+def configure_logging(app: Flask) -> None:
+    """Log lines escape control characters (a typed newline cannot forge a line)."""
+    from cms import logs
+
+    logs.init_app(app)
+
+
+def configure_site_url(app: Flask) -> None:
+    """Absolute URLs from ``CMS_SITE_URL`` and the Host check, before any other request hook."""
+    from cms import site_url
+
+    site_url.init_app(app)
+
+
 def configure_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`cms.extensions` to ``app``."""
     from cms import models  # noqa: F401  (register the tables on the metadata)
+    from cms import sessions as user_sessions
     from cms.db import configure_engine
     from cms.extensions import cache, csrf, db, limiter, login_manager, migrate
+    from cms.models.types import install_storage_guard
 
     db.init_app(app)
     migrate.init_app(
@@ -84,12 +107,8 @@ def configure_extensions(app: Flask) -> None:
     limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        from cms.models import User
-
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        install_storage_guard(db.engine)
+    user_sessions.init_app(app)  # Flask-Login loads users through their server-side sessions
 
 
 def configure_i18n(app: Flask) -> None:
@@ -125,11 +144,12 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_security(app: Flask) -> None:
-    """Security headers, trusted-proxy handling and error pages."""
-    from cms import errors, security
+    """Security headers, trusted-proxy handling, error pages and the request input guard."""
+    from cms import errors, inputs, security
 
     security.init_app(app)
     errors.init_app(app)
+    inputs.init_app(app)
 
 
 def configure_cli(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
+from cms.content.identity import record_identity
 from cms.extensions import db
 
 cms_group = AppGroup("cms", help="Manage a Portal CMS site.")
@@ -25,6 +26,7 @@ def init_command() -> None:
     from flask_migrate import upgrade
 
     upgrade(revision="heads")
+    record_identity()  # once: the permanent ids of feed entries come from it
     Path(current_app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
     click.echo("Database is up to date.")
 
@@ -53,9 +55,15 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         raise click.BadParameter(
             "the password must have at least 10 characters", param_hint="password"
         )
-    user = User(email=email, role=role, name=name.strip())
-    user.set_password(password)
-    db.session.add(user)
+    # The same service as the back office: one set of rules for every way in.
+    from cms.admin.users import create_user
+    from cms.content.errors import ContentError
+
+    try:
+        create_user({"email": email, "name": name, "role": role, "password": password})
+    except ContentError as exc:
+        db.session.rollback()
+        raise click.ClickException("; ".join(str(m) for m in exc.errors.values())) from exc
     db.session.commit()
     click.echo(f"Created {role} {email}.")
 
@@ -149,34 +157,44 @@ def demo_command() -> None:
 @cms_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_command(file: str) -> None:
-    """Write the site's content and media to FILE (a ZIP archive)."""
+    """Write the whole site (content, users, settings, widgets, plugin states, media) to FILE."""
     from pathlib import Path
 
     from cms.transfer import export_site
 
-    counts = export_site(Path(file))
+    try:
+        report = export_site(Path(file))
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {file}: {exc}") from exc
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(
-        f"Exported {counts['articles']} articles, {counts['pages']} pages, "
-        f"{counts['media']} media to {file}."
+        f"Exported {report.count('article')} articles, {report.count('page')} pages, "
+        f"{report.count('user')} users, {report.count('widget_instance')} widgets, "
+        f"{report.files} media files to {file}. API tokens are not exported."
     )
 
 
 @cms_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_command(file: str) -> None:
-    """Load content and media from FILE (made by cms export) into an empty site."""
+    """Load a site from FILE (made by cms export) into an empty site, all or nothing."""
     from pathlib import Path
 
     from cms.transfer import TransferError, import_site
 
     try:
-        counts = import_site(Path(file))
+        report = import_site(Path(file))
     except TransferError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(f"nothing was imported: {exc}") from exc
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(
-        f"Imported {counts.get('articles', 0)} articles, {counts.get('pages', 0)} pages, "
-        f"{counts.get('media', 0)} media. Imported users must reset their passwords."
+        f"Imported {report.count('article')} articles, {report.count('page')} pages, "
+        f"{report.count('user')} users, {report.count('widget_instance')} widgets, "
+        f"{report.files} media files. Users sign in with their passwords; "
+        "API tokens were not exported: create new ones with `cms token create`."
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from cms.site_url import parse_site_url
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,8 @@ ENV_KEYS: dict[str, type] = {
     "THEMES_DIR": str,
     "PLUGINS_DIR": str,
     "PROXY_HOPS": int,
+    "IMAGE_HOSTS": str,
+    "SITE_URL": str,
     "TESTING": bool,
     "SAFE_MODE": bool,
     "CAPTCHA_TEST_ANSWER": str,
@@ -45,6 +50,9 @@ class Defaults:
     THEMES_DIR = str(PROJECT_ROOT / "themes")
     PLUGINS_DIR = str(PROJECT_ROOT / "plugins")
     PROXY_HOPS = 0
+    #: The canonical ``https://host`` of every absolute URL; None: the request's host
+    #: (development). Other hosts are refused with 400 when it is set.
+    SITE_URL: str | None = None
     TESTING = False
     SAFE_MODE = False
     CAPTCHA_TEST_ANSWER: str | None = None
@@ -59,6 +67,17 @@ class Defaults:
     #: Largest image upload, in bytes, and in pixels (width x height) before decoding.
     MEDIA_MAX_BYTES = 10 * 1024 * 1024
     MEDIA_MAX_PIXELS = 40_000_000
+    #: Longest side of an image upload, in pixels: 16,383 is what every encoder used can
+    #: write (WebP's limit; JPEG's is 65,535). Checked from the header, before decoding.
+    MEDIA_MAX_SIDE = 16_383
+    #: An animation is kept with at most this many frames, and this many pixels in all
+    #: (frames x width x height); a larger one is refused with a message.
+    MEDIA_MAX_FRAMES = 1_000
+    MEDIA_MAX_ANIMATION_PIXELS = 20_000_000
+    #: Hosts, besides the site's own, that images in articles and pages may come from
+    #: (``CMS_IMAGE_HOSTS``: names separated by commas or spaces; ``*.example.org`` for
+    #: its sub-domains). Also allowed by the public Content Security Policy. Default: none.
+    IMAGE_HOSTS: tuple[str, ...] | str = ()
     #: Largest JSON body the API accepts.
     API_MAX_JSON_BYTES = 4 * 1024 * 1024  # a 1,000,000-character Vietnamese body fits
 
@@ -71,11 +90,38 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    #: Seconds a statement waits for a lock (SQLite busy timeout, PostgreSQL
+    #: ``lock_timeout``) and a request for a pooled connection; then 503. Keep it
+    #: well below the server's worker timeout (gunicorn: 30 s).
+    DATABASE_BUSY_TIMEOUT = 5.0
+    #: Seconds connecting to a database server may take (PostgreSQL).
+    DATABASE_CONNECT_TIMEOUT = 5
+    #: ``Retry-After`` (seconds) of the 503 answered while the database is locked or down.
+    DATABASE_RETRY_AFTER = 10
+    #: Seconds counting an article view may wait for a lock; past it the view is kept
+    #: in the process and stored with a later one, and the reader is not held up.
+    VIEW_COUNT_LOCK_WAIT = 0.05
+    #: Seconds one widget may take to render, and all the widgets of one page; a widget
+    #: over budget is left out and counted as a failure of its plugin.
+    WIDGET_TIME_BUDGET = 1.0
+    WIDGET_PAGE_BUDGET = 2.0
+    #: Threads per process that render widgets; a widget waiting for one past its
+    #: budget is left out (so slow widgets cannot take every thread).
+    WIDGET_THREADS = 16
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    WTF_CSRF_TIME_LIMIT = None
+    #: How long "Keep me signed in" lasts; the server-side session ends with it.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: A sign-in without "Keep me signed in" ends after this long without a request.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=12)
+    #: Lifetime of a form's CSRF token, in seconds. Four hours, not Flask-WTF's one:
+    #: an editor may spend more than an hour writing an article, and an expired form
+    #: is shown again with what was typed; a leaked token stays usable for a bounded time.
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    #: CSRFProtect runs from :mod:`cms.security`, which shows expired forms again.
+    WTF_CSRF_CHECK_DEFAULT = False
     JSON_SORT_KEYS = False
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
@@ -100,6 +146,22 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
             except ValueError as exc:
                 raise RuntimeError(f"CMS_{key}={raw!r} is not a valid {kind.__name__}") from exc
     return found
+
+
+def validated_site_url(value: object) -> str | None:
+    """Return ``CMS_SITE_URL`` normalised by :func:`cms.site_url.parse_site_url`, or ``None``.
+
+    An empty value means unset. A bad value raises :class:`RuntimeError` naming
+    the variable and what is wrong, so that the site refuses to start.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise RuntimeError(f"CMS_SITE_URL={value!r} is not valid: it must be a string")
+    try:
+        return parse_site_url(value)
+    except ValueError as exc:
+        raise RuntimeError(f"CMS_SITE_URL={value!r} is not valid: {exc}") from exc
 
 
 def instance_path() -> Path:

@@ -54,6 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import __version__, generations
+from cms.content.search import refold_articles
 from cms.extensions import db
 from cms.models import UTCDateTime
 from cms.plugins.registry import registry
@@ -604,6 +605,8 @@ def import_site(path: Path) -> Report:
                 _insert(table, rows)
                 report.rows[table.name] = len(rows)
             _reset_sequences(tables)
+            # An archive from an older release holds text folded the old way.
+            refold_articles(db.session.connection())
             generations.bump(generations.PLUGINS, generations.WIDGETS)
             db.session.flush()
             for name in plan:

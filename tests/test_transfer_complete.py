@@ -565,3 +565,17 @@ def test_a_format_1_archive_still_imports(app, runner, tmp_path):
         assert user.email == "cu@example.org"
         assert user.password_hash == ""  # format 1 kept no passwords: reset them
         assert db.session.get(Category, 5).slug == "tin"
+
+
+def test_an_archive_folded_the_old_way_is_searchable_after_import(
+    app, runner, good_archive, tmp_path
+):
+    stale = rewrite(
+        good_archive, tmp_path / "stale.zip", content=change("article", 0, search_text="")
+    )
+    result = runner.invoke(args=["cms", "import", str(stale)])
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        texts = db.session.execute(select(Article.title, Article.search_text)).all()
+    assert texts and all(folded for _title, folded in texts)
+    assert "bai" in " ".join(folded for _title, folded in texts)

@@ -30,7 +30,7 @@ from cms.admin.article_forms import ArticleForm, thumbnail_url
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import can_edit_article, can_publish_article, role_required
 from cms.audit import record
-from cms.content import ContentError, delete_article, filter_articles, paginate, save_article
+from cms.content import ContentError, delete_article, filter_articles, save_article
 from cms.content.articles import public_filter
 from cms.content.events import article_committed
 from cms.content.revisions import (
@@ -45,6 +45,7 @@ from cms.content.revisions import (
 from cms.content.taxonomy import all_categories
 from cms.extensions import db
 from cms.models import ARTICLE_STATUSES, Article, Category, Media, User, utcnow
+from cms.paging import last_page, page_number, page_or_404
 from cms.security import safe_next
 
 #: Menu entries of these screens.
@@ -183,13 +184,9 @@ def _link_filters(filters: dict[str, Any]) -> dict[str, Any]:
 @role_required(*ANY_ROLE)
 def articles() -> Any:
     """Articles with filters (status, category, author, search), pages and bulk actions."""
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     filters = _list_filters()
-    items, total = paginate(_list_query(filters), page, PER_PAGE)
-    if page > 1 and not items:
-        abort(404)
+    listing = page_or_404(_list_query(filters), PER_PAGE)
+    items, total, page = listing.items, listing.total, listing.page
     authors = db.session.execute(
         select(User).where(User.id.in_(select(Article.author_id))).order_by(User.name, User.email)
     ).scalars()
@@ -488,11 +485,9 @@ def article_preview(article_id: int) -> Any:
 def article_revisions_list(article_id: int) -> Any:
     """The saved versions of an article, newest first."""
     article = _editable(article_id)
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = page_number()
     entries, total = article_revisions(article, page=page, per_page=REVISIONS_PER_PAGE)
-    if page > 1 and not entries:
+    if page > last_page(total, REVISIONS_PER_PAGE):
         abort(404)
     latest = latest_revision(article)
     return render_template(

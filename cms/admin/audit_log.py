@@ -11,9 +11,9 @@ from sqlalchemy import Select, select
 from cms.admin import bp
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
-from cms.content import paginate
 from cms.extensions import db
 from cms.models import AuditEntry, User
+from cms.paging import last_page, page_or_404, parse_positive
 
 #: Menu entries of these screens.
 MENU = [
@@ -22,6 +22,8 @@ MENU = [
 
 #: Entries per page.
 PER_PAGE = 50
+#: Largest user id looked up (ids are 32-bit integers in every supported database).
+MAX_ID = 2**31 - 1
 #: Longest action prefix accepted in the filter.
 ACTION_MAX = 60
 #: Action families suggested by the filter (any prefix works).
@@ -51,8 +53,7 @@ def audit_query(user_id: int | None = None, action: str = "") -> Select:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_positive(request.args.get(name, "").strip(), MAX_ID)
 
 
 @bp.route("/audit-log")
@@ -61,15 +62,15 @@ def audit_log() -> Any:
     """The audit log, filtered by ``user`` (an id) and ``action`` (a prefix), 50 per page."""
     user_id = _int_arg("user")
     action = request.args.get("action", "").strip().lower()[:ACTION_MAX]
-    page = max(_int_arg("page") or 1, 1)
-    entries, total = paginate(audit_query(user_id, action), page, PER_PAGE)
+    listing = page_or_404(audit_query(user_id, action), PER_PAGE)
+    entries, total, page = listing.items, listing.total, listing.page
     users = db.session.execute(select(User).order_by(User.email)).scalars().all()
     return render_template(
         "admin/audit_log.html",
         entries=entries,
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=last_page(total, PER_PAGE),
         users=users,
         user_id=user_id,
         action=action,

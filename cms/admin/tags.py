@@ -14,11 +14,13 @@ from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
 from cms.admin.taxonomy_forms import MergeForm, TagForm, apply_errors
 from cms.audit import record
-from cms.content import delete_tag, make_slug, ordering, paginate, save_tag
+from cms.content import delete_tag, make_slug, ordering, save_tag
 from cms.content.errors import ContentError
+from cms.content.taxonomy import find_tag_by_old_slug
 from cms.content.text import clean_text
 from cms.extensions import db
 from cms.models import Tag
+from cms.paging import page_or_404
 
 #: Menu entries of these screens.
 MENU = [
@@ -39,7 +41,10 @@ def _tag(tag_id: int) -> Tag:
 
 
 def find_tag_by_name(name: str, *, exclude_id: int | None = None) -> Tag | None:
-    """The tag named ``name``, or else whose slug is the slug of ``name`` (not ``exclude_id``)."""
+    """The tag named ``name``, or else whose slug (or old slug) is the slug of ``name``.
+
+    The tag ``exclude_id`` is never returned.
+    """
     cleaned = clean_text(name, single_line=True)
     conditions = [Tag.name == cleaned]
     slug = make_slug(cleaned)
@@ -51,7 +56,10 @@ def find_tag_by_name(name: str, *, exclude_id: int | None = None) -> Tag | None:
     found = list(db.session.execute(query).scalars())
     exact = [t for t in found if t.name == cleaned]
     candidates = exact or found
-    return candidates[0] if candidates else None
+    if candidates:
+        return candidates[0]
+    renamed = find_tag_by_old_slug(slug) if slug else None  # a renamed tag's old name
+    return renamed if renamed is not None and renamed.id != exclude_id else None
 
 
 @bp.route("/tags")
@@ -59,9 +67,6 @@ def find_tag_by_name(name: str, *, exclude_id: int | None = None) -> Tag | None:
 def tags() -> Any:
     """Every tag with its number of articles; search by name and pages of 50."""
     q = clean_text(request.args.get("q", ""), single_line=True)[:SEARCH_MAX]
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     query = select(Tag).order_by(Tag.name, Tag.id)
     if q:
         conditions = [Tag.name.icontains(q, autoescape=True)]
@@ -69,9 +74,8 @@ def tags() -> Any:
         if slug:  # "cai cach" finds "Cải cách"
             conditions.append(Tag.slug.contains(slug, autoescape=True))
         query = query.where(or_(*conditions))
-    items, total = paginate(query, page, PER_PAGE)
-    if page > 1 and not items:
-        abort(404)
+    listing = page_or_404(query, PER_PAGE)
+    items, total, page = listing.items, listing.total, listing.page
     return render_template(
         "admin/tags/index.html",
         items=items,

@@ -50,6 +50,7 @@ from cms.content import (
     save_tag,
 )
 from cms.content.events import article_committed
+from cms.content.taxonomy import find_tag_by_old_slug
 from cms.extensions import csrf, db
 from cms.models import (
     ARTICLE_STATUSES,
@@ -171,6 +172,7 @@ def tag_arg() -> Tag | None:
         find_tag(value)
         or db.session.execute(select(Tag).where(Tag.name == value)).scalar()
         or (find_tag(make_slug(value)) if make_slug(value) else None)
+        or find_tag_by_old_slug(make_slug(value) or value)  # a renamed tag's old name
     )
     if tag is None:
         raise not_found(_("No such tag."))

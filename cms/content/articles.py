@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, delete, false, func, select, update
+from sqlalchemy import CursorResult, Select, delete, false, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from cms.content.errors import ContentError
-from cms.content.sanitize import sanitize_html
+from cms.content.fields import text_field
 from cms.content.search import matching, search_text_for
 from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
 from cms.content.taxonomy import tags_from_names
-from cms.content.text import clean_text, html_to_text
+from cms.content.text import html_to_text
+from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import (
     ARTICLE_STATUSES,
@@ -29,6 +35,9 @@ from cms.models import (
     utcnow,
 )
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from cms.paging import paginate as paginate  # re-exported with the content services
+
+log = logging.getLogger(__name__)
 
 #: Fields :func:`save_article` accepts.
 ARTICLE_FIELDS = (
@@ -62,17 +71,6 @@ def latest_articles(
     if exclude_id is not None:
         query = query.where(Article.id != exclude_id)
     return list(db.session.execute(query.limit(limit)).unique().scalars())
-
-
-def paginate(query: Select, page: int, per_page: int) -> tuple[list[Any], int]:
-    """Return one page of ``query`` and the total number of rows."""
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    rows = (
-        db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
-    )
-    return list(rows), total
 
 
 def filter_articles(
@@ -145,32 +143,6 @@ def promote_due_articles() -> int:
     return result.rowcount or 0
 
 
-def _text(
-    data: Mapping[str, Any],
-    key: str,
-    errors: dict[str, str],
-    *,
-    single_line: bool,
-    limit: int,
-    label: str,
-) -> str | None:
-    if key not in data:
-        return None
-    value = data[key]
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[key] = _("%(field)s must be text.", field=label)
-        return None
-    value = clean_text(value, single_line=single_line)
-    if len(value) > limit:
-        errors[key] = _(
-            "%(field)s is too long (at most %(limit)d characters).", field=label, limit=limit
-        )
-        return None
-    return value
-
-
 def parse_datetime(value: Any) -> datetime:
     """Parse an ISO 8601 date-time; a value without zone is taken as UTC."""
     if isinstance(value, datetime):
@@ -208,14 +180,14 @@ def save_article(
     if unknown:
         errors[unknown[0]] = _("Unknown field: %(name)s.", name=unknown[0])
 
-    title = _text(data, "title", errors, single_line=True, limit=TITLE_MAX, label=_("Title"))
+    title = text_field(data, "title", errors, limit=TITLE_MAX, label=_("Title"))
     if title is not None and not title or creating and "title" not in data:
         errors["title"] = _("The title is required.")
-    summary = _text(
+    summary = text_field(
         data, "summary", errors, single_line=False, limit=SUMMARY_MAX, label=_("Summary")
     )
-    body = _text(data, "body_html", errors, single_line=False, limit=BODY_MAX, label=_("Body"))
-    slug_in = _text(data, "slug", errors, single_line=True, limit=SLUG_MAX, label=_("Slug"))
+    body = text_field(data, "body_html", errors, html=True, limit=BODY_MAX, label=_("Body"))
+    slug_in = text_field(data, "slug", errors, limit=SLUG_MAX, label=_("Slug"))
 
     status = data.get("status", None if not creating else "draft")
     if status is not None and status not in ARTICLE_STATUSES:
@@ -261,7 +233,7 @@ def save_article(
     if summary is not None:
         article.summary = summary
     if body is not None:
-        article.body_html = sanitize_html(body)
+        article.body_html = body  # sanitized by text_field
     if "category_id" in data:
         article.category = category
     if "image_id" in data:
@@ -338,15 +310,85 @@ def delete_article(article: Article) -> None:
     db.session.delete(article)
 
 
-def record_view(article_id: int) -> None:
-    """Count one view of an article, atomically (``views = views + 1``), and commit."""
-    db.session.execute(
-        update(Article)
-        .where(Article.id == article_id)
-        .values(views=Article.views + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+#: Most distinct articles whose views one process keeps while the database is locked.
+PENDING_VIEWS_MAX = 10_000
+
+
+class PendingViews:
+    """Article views counted while the database was locked, kept in the process until stored.
+
+    Bounded: past :data:`PENDING_VIEWS_MAX` distinct articles, views of further
+    articles are dropped (and logged), never the process's memory.
+    """
+
+    def __init__(self) -> None:
+        self._counts: Counter[int] = Counter()
+        self._lock = threading.Lock()
+
+    def take(self) -> Counter[int]:
+        """Remove and return every pending view (article id -> count)."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+        return counts
+
+    def give_back(self, counts: Mapping[int, int]) -> None:
+        """Keep ``counts`` (article id -> views) to store later."""
+        dropped = 0
+        with self._lock:
+            for article_id, count in counts.items():
+                if article_id in self._counts or len(self._counts) < PENDING_VIEWS_MAX:
+                    self._counts[article_id] += count
+                else:
+                    dropped += count
+        if dropped:
+            log.warning("%d article views dropped: too many articles waiting", dropped)
+
+    def total(self) -> int:
+        """How many views are waiting."""
+        with self._lock:
+            return sum(self._counts.values())
+
+
+def pending_views() -> PendingViews:
+    """The views of the current application waiting to be stored in this process."""
+    return current_app.extensions.setdefault("cms_pending_views", PendingViews())
+
+
+def record_view(article_id: int) -> bool:
+    """Count one view of an article (``views = views + 1``) and commit; returns whether stored.
+
+    A view never changes ``updated_at`` (feeds and the sitemap report edits, not
+    reads). The write waits at most ``VIEW_COUNT_LOCK_WAIT`` seconds for a lock,
+    so a reader is never held up by someone else's long write: a view that
+    cannot be stored in time (database locked, busy or down) is kept in the
+    process (:class:`PendingViews`) and stored with the next one that can, in
+    the same transaction. Returns ``False`` when it was kept for later.
+    """
+    pending = pending_views()
+    counts = pending.take()
+    counts[article_id] += 1
+    try:
+        with short_lock_wait(float(current_app.config.get("VIEW_COUNT_LOCK_WAIT", 0.05))):
+            for counted_id in sorted(counts):  # one order in every worker: no deadlock
+                db.session.execute(
+                    update(Article)
+                    .where(Article.id == counted_id)
+                    .values(views=Article.views + counts[counted_id], updated_at=Article.updated_at)
+                    .execution_options(synchronize_session=False)
+                )
+            db.session.commit()
+    except SQLAlchemyError as exc:
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:  # the connection is gone: nothing to undo
+            log.debug("rollback after a failed view count failed", exc_info=True)
+        pending.give_back(counts)
+        if database_trouble(exc) is None:
+            log.exception("article views could not be stored")
+        else:
+            log.info("database busy: %d article views kept for later", sum(counts.values()))
+        return False
+    return True
 
 
 def related_by_category(article: Article, limit: int = 5) -> list[Article]:

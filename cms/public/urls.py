@@ -1,4 +1,9 @@
-"""URLs of public content, built from the URL prefix settings."""
+"""URLs of public content, built from the URL prefix settings.
+
+Relative by default; with ``external=True`` they are absolute, on ``CMS_SITE_URL``
+when it is set (see :mod:`cms.site_url`), never on a request's ``Host`` then.
+Canonical public URLs have no trailing slash.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +38,10 @@ def page_url(page: Page, external: bool = False) -> str:
     return url_for("public.resolve", path=page.path, _external=external)
 
 
-def tag_url(tag: Tag, external: bool = False) -> str:
-    """The listing of articles with a tag."""
+def tag_url(tag: Tag, external: bool = False, page: int | None = None) -> str:
+    """The listing of articles with a tag: ``/tag/<slug>``."""
+    if page and page > 1:
+        return url_for("public.tag", slug=tag.slug, _external=external, page=page)
     return url_for("public.tag", slug=tag.slug, _external=external)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -12,11 +13,13 @@ from flask import (
     current_app,
     g,
     jsonify,
-    redirect,
     request,
     send_from_directory,
+    url_for,
 )
-from sqlalchemy import select, text
+from sqlalchemy import false, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from cms.content import (
@@ -27,18 +30,21 @@ from cms.content import (
     find_tag,
     get_setting,
     latest_articles,
-    paginate,
     public_articles,
 )
 from cms.content.articles import promote_due_articles, record_view, related_by_category
+from cms.content.identity import article_id_uri, feed_id_uri
 from cms.content.pages import menu_pages
 from cms.content.search import query_terms
 from cms.content.slugs import lookup_old_slug
 from cms.content.taxonomy import category_tree
+from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import Article, Category, Page, Tag
+from cms.paging import PAGE_MAX, PER_PAGE_MAX, bounded, page_or_404, parse_positive
 from cms.plugins import call_hook
-from cms.public import urls
+from cms.public import feeds, urls
+from cms.site_url import is_current, redirect_keeping_query
 from cms.themes import render
 
 bp = Blueprint("public", __name__)
@@ -47,8 +53,6 @@ bp = Blueprint("public", __name__)
 SEARCH_MAX = 200
 #: How often (seconds) each process turns due scheduled articles into published ones.
 PROMOTE_EVERY = 30.0
-#: Most URLs in the sitemap.
-SITEMAP_MAX = 50_000
 #: Words in a User-Agent that mark a crawler, whose visits are not counted.
 BOT_MARKERS = ("bot", "crawl", "spider", "slurp", "fetch", "preview", "monitor", "curl", "wget")
 
@@ -69,7 +73,14 @@ def _promote_scheduled() -> None:
     now = time.monotonic()
     if now - _last_promotion >= PROMOTE_EVERY and not request.path.startswith("/static"):
         _last_promotion = now
-        promote_due_articles()
+        try:  # a reader never waits for a lock to promote: it is done on a later request
+            with short_lock_wait(float(current_app.config["VIEW_COUNT_LOCK_WAIT"])):
+                promote_due_articles()
+        except SQLAlchemyError as exc:
+            if database_trouble(exc) is None:
+                raise
+            db.session.rollback()
+            _last_promotion = now - PROMOTE_EVERY  # the database is busy: retry next request
 
 
 def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
@@ -80,25 +91,29 @@ def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
     return html
 
 
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    return page
-
-
 def _per_page() -> int:
-    return int(get_setting("per_page") or current_app.config["PER_PAGE"])
+    default = bounded(current_app.config["PER_PAGE"], 10, PER_PAGE_MAX)
+    return bounded(get_setting("per_page"), default, PER_PAGE_MAX)
 
 
 @bp.route("/healthz")
 def healthz() -> Any:
-    """200 ``{"status": "ok"}`` when the database answers, else 503."""
+    """200 ``{"status": "ok"}`` when the database answers, else 503 ``{"status": "error"}``.
+
+    The 503 carries ``Retry-After`` (``DATABASE_RETRY_AFTER`` seconds).
+    """
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy
-        current_app.logger.exception("health check failed")
-        return jsonify(status="error"), 503
+    except Exception as exc:  # any database failure means unhealthy
+        current_app.logger.warning("health check failed: %s", (str(exc).splitlines() or [""])[0])
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            current_app.logger.debug("rollback after a failed health check failed")
+        response = jsonify(status="error")
+        response.status_code = 503
+        response.headers["Retry-After"] = str(int(current_app.config["DATABASE_RETRY_AFTER"]))
+        return response
     return jsonify(status="ok")
 
 
@@ -122,20 +137,19 @@ def home() -> str:
 def search() -> Any:
     """Search published articles; diacritics and case do not matter."""
     q = request.args.get("q", "")[:SEARCH_MAX].strip()
-    page = _page_number()
-    items: list[Article] = []
-    total = 0
+    query = select(Article).where(false())  # no searchable word: an empty list
     if query_terms(q):
-        items, total = paginate(filter_articles(public_articles(), q=q), page, _per_page())
+        query = filter_articles(public_articles(), q=q)
+    listing = page_or_404(query, _per_page())
     return render_page(
         "search",
         None,
         "public/search.html",
         q=q,
-        items=items,
-        total=total,
-        page=page,
-        per_page=_per_page(),
+        items=listing.items,
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
     )
 
 
@@ -148,55 +162,79 @@ def tag(slug: str) -> Any:
         target = db.session.get(Tag, old) if old else None
         if target is None:
             abort(404)
-        return redirect(urls.tag_url(target), 301)
-    page = _page_number()
-    items, total = paginate(filter_articles(public_articles(), tag=found), page, _per_page())
-    if page > 1 and not items:
-        abort(404)
+        return redirect_keeping_query(urls.tag_url(target))
+    if not is_current(urls.tag_url(found)):
+        return redirect_keeping_query(urls.tag_url(found))
+    listing = page_or_404(filter_articles(public_articles(), tag=found), _per_page())
     return render_page(
         "tag",
         found,
         "public/tag.html",
         tag=found,
-        items=items,
-        total=total,
-        page=page,
-        per_page=_per_page(),
+        items=listing.items,
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
     )
 
 
 @bp.route("/feed.xml")
 def feed() -> Response:
     """Atom feed of the newest articles."""
-    return _feed(latest_articles(20), None)
+    return _feed(latest_articles(feeds.FEED_SIZE), None)
 
 
 def _feed(items: list[Article], category: Category | None) -> Response:
+    """An Atom feed (RFC 4287) of ``items``: permanent ids, absolute URLs, valid XML 1.0."""
+    feed_id = feed_id_uri(category.id if category is not None else None)
     updated = max((a.updated_at for a in items), default=None)
-    xml = render("public/feed.xml", items=items, category=category, updated=updated)
-    return Response(xml, mimetype="application/atom+xml")
+    xml = render(
+        "public/feed.xml",
+        items=items,
+        category=category,
+        updated=updated,
+        feed_id=feed_id,
+        entry_id=lambda a: article_id_uri(a.id),
+        entry_html=lambda a, link: feeds.absolute_html(a.body_html or "", link),
+        atom_date=feeds.atom_date,
+    )
+    return feeds.xml_response(xml, "application/atom+xml")
 
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
-    """The sitemap: home, categories, pages and the newest public articles."""
-    articles = _sitemap_articles()
-    categories = db.session.execute(select(Category)).scalars().all()
-    pages = db.session.execute(select(Page).where(Page.status == "published")).scalars().all()
-    xml = render("public/sitemap.xml", articles=articles, categories=categories, pages=pages)
-    return Response(xml, mimetype="application/xml")
+    """The sitemap of every public URL; over ``SITEMAP_MAX`` URLs, an index of numbered files."""
+    found = feeds.Sitemap()
+    if found.is_index:
+        locs = [
+            url_for("public.sitemap_file", number=str(n), _external=True)
+            for n in range(1, found.files + 1)
+        ]
+        return feeds.xml_response(render("public/sitemap_index.xml", sitemaps=locs))
+    return _urlset(found, 1)
 
 
-def _sitemap_articles() -> list[Article]:
-    query = public_articles().limit(SITEMAP_MAX)
-    return list(db.session.execute(query).unique().scalars())
+@bp.route("/sitemap-<number>.xml")
+def sitemap_file(number: str) -> Response:
+    """File ``number`` (from 1) of a sitemap index; 404 for one the index does not list."""
+    index = parse_positive(number, PAGE_MAX)
+    if index is None:
+        abort(404)
+    found = feeds.Sitemap()
+    if not found.is_index or index > found.files:
+        abort(404)
+    return _urlset(found, index)
+
+
+def _urlset(found: feeds.Sitemap, number: int) -> Response:
+    """One ``urlset``: the URLs of file ``number`` of ``found``."""
+    xml = render("public/sitemap.xml", urls=found.urls(number))
+    return feeds.xml_response(xml)
 
 
 @bp.route("/robots.txt")
 def robots() -> Response:
     """Crawlers may read everything but the back office and the API."""
-    from flask import url_for
-
     body = "\n".join(
         [
             "User-agent: *",
@@ -219,10 +257,19 @@ def media(filename: str) -> Response:
 
 @bp.route("/<path:path>")
 def resolve(path: str) -> Any:
-    """Articles, category listings and feeds under their prefixes; pages everywhere else."""
+    """Articles, category listings and feeds under their prefixes; pages everywhere else.
+
+    Public URLs have no trailing slash: with one, a path that another public
+    route answers redirects there (301, query string kept), and content found
+    here redirects to its canonical URL.
+    """
     parts = [p for p in path.split("/") if p]
     if not parts or parts[0] in ("api", "admin"):  # their own blueprints answer there
         abort(404)
+    if path.endswith("/"):
+        elsewhere = _without_trailing_slash()
+        if elsewhere is not None:
+            return elsewhere
     article_prefix = get_setting("article_prefix")
     category_prefix = get_setting("category_prefix")
     if len(parts) == 2 and parts[0] == article_prefix:
@@ -236,6 +283,27 @@ def resolve(path: str) -> Any:
     return page(parts)
 
 
+def _without_trailing_slash() -> Any | None:
+    """For a path ending in ``/``: the answer of the route matching it without, if not content.
+
+    ``None`` when no route but this catch-all matches the slashless path: the
+    content views then answer (a 301 to the canonical URL, or 404).
+    """
+    stripped = "/" + request.path.strip("/")
+    adapter = current_app.create_url_adapter(request)
+    if adapter is None:
+        return None
+    try:
+        endpoint, values = adapter.match(stripped, method="GET")
+    except HTTPException:  # no such route, or one that wants the slash
+        return None
+    if endpoint == "public.resolve":
+        return None
+    if endpoint == "public.tag":
+        return tag(**values)  # straight to the tag's current URL, or 404
+    return redirect_keeping_query(request.script_root + stripped)
+
+
 def article(slug: str) -> Any:
     """One article, with its category's latest; an old slug redirects (301)."""
     found = find_article(slug)
@@ -243,14 +311,29 @@ def article(slug: str) -> Any:
         old = lookup_old_slug("article", slug)
         target = db.session.get(Article, old) if old else None
         if target is not None and target.is_public:
-            return redirect(urls.article_url(target), 301)
+            return redirect_keeping_query(urls.article_url(target))
         abort(404)
     if not found.is_public:
         abort(404)
+    if not is_current(urls.article_url(found)):
+        return redirect_keeping_query(urls.article_url(found))
     if not _is_bot():
-        record_view(found.id)
+        g.cms_view_of = found.id  # counted by _count_view once the answer is known
     related = related_by_category(found)
     return render_page("article", found, "public/article.html", article=found, related=related)
+
+
+@bp.after_app_request
+def _count_view(response: BaseResponse) -> BaseResponse:
+    """Count an article view: a GET answered 200 only (not HEAD, 304, a redirect or an error).
+
+    Runs after the page is built, with a short lock wait (see
+    :func:`~cms.content.articles.record_view`): it never fails the answer.
+    """
+    article_id = g.pop("cms_view_of", None)
+    if article_id is not None and request.method == "GET" and response.status_code == 200:
+        record_view(article_id)
+    return response
 
 
 def _is_bot() -> bool:
@@ -258,14 +341,19 @@ def _is_bot() -> bool:
     return not agent or any(marker in agent for marker in BOT_MARKERS)
 
 
-def _category_or_redirect(slug: str, suffix: str = "") -> Category | BaseResponse:
+def _category_or_redirect(
+    slug: str, url_of: Callable[[Category], str] = urls.category_url
+) -> Category | BaseResponse:
+    """The category of ``slug``, or a 301 to ``url_of`` its category when not asked by it."""
     found = find_category(slug)
     if found is None:
         old = lookup_old_slug("category", slug)
         target = db.session.get(Category, old) if old else None
         if target is None:
             abort(404)
-        return redirect(urls.category_url(target) + suffix, 301)
+        return redirect_keeping_query(url_of(target))
+    if not is_current(url_of(found)):
+        return redirect_keeping_query(url_of(found))
     return found
 
 
@@ -274,29 +362,26 @@ def category(slug: str) -> Any:
     found = _category_or_redirect(slug)
     if isinstance(found, BaseResponse):
         return found
-    page = _page_number()
-    items, total = paginate(filter_articles(public_articles(), category=found), page, _per_page())
-    if page > 1 and not items:
-        abort(404)
+    listing = page_or_404(filter_articles(public_articles(), category=found), _per_page())
     return render_page(
         "category",
         found,
         "public/category.html",
         category=found,
-        items=items,
-        total=total,
-        page=page,
-        per_page=_per_page(),
+        items=listing.items,
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
     )
 
 
 def category_feed(slug: str) -> Any:
     """Atom feed of one category."""
-    found = _category_or_redirect(slug, "/feed.xml")
+    found = _category_or_redirect(slug, urls.category_feed_url)
     if isinstance(found, BaseResponse):
         return found
     query = filter_articles(public_articles(), category=found)
-    items = list(db.session.execute(query.limit(20)).unique().scalars())
+    items = list(db.session.execute(query.limit(feeds.FEED_SIZE)).unique().scalars())
     return _feed(items, found)
 
 
@@ -309,9 +394,9 @@ def page(parts: list[str]) -> Any:
         found = db.session.get(Page, old) if old else None
         if found is None or not found.is_public:
             abort(404)
-        return redirect(urls.page_url(found), 301)
+        return redirect_keeping_query(urls.page_url(found))
     if not found.is_public:
         abort(404)
-    if found.path != "/".join(parts):
-        return redirect(urls.page_url(found), 301)
+    if not is_current(urls.page_url(found)):  # a wrong parent path or a trailing slash
+        return redirect_keeping_query(urls.page_url(found))
     return render_page("page", found, "public/page.html", page=found)
