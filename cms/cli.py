@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 import click
 from flask import current_app
@@ -202,7 +203,13 @@ def main() -> None:
     """Entry point of the ``cms`` console script."""
     from cms import create_app
 
-    cli = FlaskGroup(name="cms", create_app=lambda: create_app(), help=cms_group.help)
+    def make_app() -> Any:
+        try:
+            return create_app()
+        except RuntimeError as exc:  # a bad CMS_* setting: its message, not a traceback
+            raise click.ClickException(str(exc)) from exc
+
+    cli = FlaskGroup(name="cms", create_app=make_app, help=cms_group.help)
     for command in cms_group.commands.values():
         cli.add_command(command)
     cli.main(prog_name="cms")

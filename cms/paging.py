@@ -18,8 +18,10 @@ from sqlalchemy import Select, func, select
 
 from cms.extensions import db
 
-#: Largest page number any list accepts; larger ones are refused (404 in HTML, 400 in the API).
-PAGE_MAX = 100_000
+#: Largest page number any list accepts; larger ones are refused (404 in HTML, 400 in the API)
+#: as overflowing. 2**53 - 1 is the largest integer JSON carries exactly (RFC 8259 section 6);
+#: a smaller number past the last page is simply past the end (404 in HTML, empty in the API).
+PAGE_MAX = 2**53 - 1
 #: Largest number of rows on one page of any list.
 PER_PAGE_MAX = 100
 #: Longest digit string read before its value is even computed (bounds the work on a huge one).

@@ -31,6 +31,8 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 #: Characters left as they are in a query string copied into a redirect (RFC 3986
 #: ``query``: unreserved, sub-delims, ``:@/?`` and existing percent-escapes).
 _QUERY_SAFE = "-._~!$&'()*+,;=:@/?%"
+#: Characters Werkzeug leaves unquoted in a path (``PathConverter.to_url``).
+PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 def parse_site_url(raw: str) -> str:
@@ -146,6 +148,22 @@ def refuse_foreign_host() -> None:
         abort(400)
 
 
+def collapse_leading_slashes() -> BaseResponse | None:
+    """301 from ``//news/x`` (or ``/%2Fnews/x``) to ``/news/x``, query string kept.
+
+    Werkzeug reads any run of leading slashes as one (``request.path``), so
+    without this every URL answers under a second spelling. A path that would
+    start with ``/\\`` once collapsed is left alone: browsers read that as
+    another host.
+    """
+    raw = request.environ.get("PATH_INFO") or "/"
+    if not raw.startswith("//") or request.method not in ("GET", "HEAD"):
+        return None
+    if request.path.startswith("/\\"):
+        return None
+    return redirect(quote(request.path, safe=PATH_SAFE) + query_suffix(), 301)
+
+
 def query_suffix() -> str:
     """The current request's query string as ``?...`` (escaped) or ``''``, for redirects."""
     raw = request.query_string
@@ -175,3 +193,4 @@ def init_app(app: Flask) -> None:
         app.config["PREFERRED_URL_SCHEME"] = parts.scheme
     hooks: list[Any] = app.before_request_funcs.setdefault(None, [])
     hooks.insert(0, refuse_foreign_host)
+    hooks.insert(1, collapse_leading_slashes)

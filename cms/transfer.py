@@ -55,6 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cms import __version__, generations
 from cms.content.search import refold_articles
+from cms.db import UNMODELLED
 from cms.extensions import db
 from cms.models import UTCDateTime
 from cms.plugins.registry import registry
@@ -180,7 +181,7 @@ def _tables_to_export(report: Report) -> list[Table]:
             report.warnings.append(f"table {name} is not exported (its handling is not decided)")
     known = set(db.metadata.tables) | {"alembic_version"}
     for name in sorted(inspect(db.session.connection()).get_table_names()):
-        if name not in known:
+        if name not in known and not name.startswith(UNMODELLED):  # the search index is rebuilt
             report.warnings.append(
                 f"table {name} belongs to no installed plugin and is not exported"
             )

@@ -1,5 +1,10 @@
 """The ``cms`` command group."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from sqlalchemy import select
 
 from cms.content import get_setting
@@ -97,3 +102,14 @@ def test_themes_use_refuses_unknown_and_path_like_names(runner, app):
         from cms.models import Setting
 
         assert db.session.get(Setting, "theme") is None
+
+
+def test_a_bad_setting_is_one_line_on_stderr_not_a_traceback(tmp_path):
+    env = {**os.environ, "CMS_INSTANCE_DIR": str(tmp_path), "CMS_SITE_URL": "ftp://tin.example.vn"}
+    cms = Path(sys.executable).with_name("cms")
+    result = subprocess.run(  # noqa: S603 (the project's own console script)
+        [str(cms), "init"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert "CMS_SITE_URL" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -577,5 +577,13 @@ def test_an_archive_folded_the_old_way_is_searchable_after_import(
     assert result.exit_code == 0, result.stderr
     with app.app_context():
         texts = db.session.execute(select(Article.title, Article.search_text)).all()
-    assert texts and all(folded for _title, folded in texts)
+    assert texts
+    assert all(folded for _title, folded in texts)
     assert "bai" in " ".join(folded for _title, folded in texts)
+
+
+def test_an_export_of_a_plain_site_warns_of_nothing(app, runner, make_user, tmp_path):
+    small_site(app, make_user)
+    result = runner.invoke(args=["cms", "export", str(tmp_path / "site.zip")])
+    assert result.exit_code == 0, result.stderr
+    assert "Warning" not in result.stderr

@@ -261,7 +261,7 @@ def refold_articles(connection: Connection, batch_size: int = 500) -> int:
     update = (
         sa_update(Article)
         .where(Article.id == bindparam("row_id"))
-        .values(search_text=bindparam("folded"))
+        .values(search_text=bindparam("folded"), updated_at=Article.updated_at)  # not an edit
     )
     last, changed = 0, 0
     while True:

@@ -31,6 +31,7 @@ from cms.extensions import db
 from cms.models import Article, Category, Page, Tag, article_tag
 from cms.models.types import strip_forbidden, strip_forbidden_references
 from cms.public import urls
+from cms.site_url import PATH_SAFE
 
 #: Most URLs in one sitemap file (sitemaps.org protocol: 50,000). Over it, ``/sitemap.xml``
 #: becomes a sitemap index of ``/sitemap-1.xml``, ``/sitemap-2.xml``...
@@ -41,8 +42,6 @@ SITEMAP_BATCH = 1_000
 FEED_SIZE = 20
 #: Attributes of the article allow-list that hold a URL, made absolute in feeds.
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
-#: Characters Werkzeug leaves unquoted in a path (``PathConverter.to_url``).
-_PATH_SAFE = "!$&'()*+,/:;=@"
 #: A slug no article has, standing for each article's slug in a URL built once.
 _SLUG_MARK = "0sitemap0slug0"
 
@@ -186,7 +185,7 @@ def article_links() -> Callable[[str], str]:
     if built.count(_SLUG_MARK) != 1:  # the helper changed shape: ask it for each one
         return lambda slug: urls.article_url(Article(slug=slug), external=True)
     head, tail = built.split(_SLUG_MARK)
-    return lambda slug: f"{head}{quote(slug, safe=_PATH_SAFE)}{tail}"
+    return lambda slug: f"{head}{quote(slug, safe=PATH_SAFE)}{tail}"
 
 
 def _fetch_articles(offset: int, limit: int) -> Iterator[SitemapUrl]:

@@ -4,7 +4,7 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from cms.admin.settings import current_settings
 from cms.content import get_setting
@@ -12,32 +12,13 @@ from cms.extensions import db
 from cms.models import Article, Category, Setting, Tag, User
 from cms.models.content import TITLE_MAX
 from cms.testing import csrf_token_from
+from tests.admin.test_articles import count
+from tests.admin.test_articles import form_data as article_form
 
 NEW = "/admin/articles/new"
 TITLE_120 = ("Tiếng Việt: " + "ệộừẫởếềểễậắằẳẵặứựửữờớ " * 6)[:120]
 TITLE_120_NFD = unicodedata.normalize("NFD", TITLE_120)
 NAME_NFD = unicodedata.normalize("NFD", ("Nghệ thuật Việt " * 10)[:120])
-
-
-def article_form(**overrides):
-    data = {
-        "title": "Cải cách hành chính",
-        "slug": "",
-        "summary": "Tóm tắt",
-        "body": "<p>Nội dung</p>",
-        "category": "",
-        "tags": "",
-        "image": "",
-        "status": "draft",
-        "published_at": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def count(app, model=Article):
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def raw_form(client, url, pairs, form_url=None):

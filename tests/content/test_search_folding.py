@@ -321,6 +321,22 @@ def test_refolding_repairs_rows_folded_the_old_way(app):
         assert found(app, q) == [COVID]
 
 
+def test_refolding_is_not_an_edit(app):
+    article_id = add(app, COVID, "<p>ﬁnance</p>")
+    edited = datetime(2024, 5, 14, 3, 13, tzinfo=UTC)
+    with app.app_context():
+        db.session.execute(
+            update(Article)
+            .where(Article.id == article_id)
+            .values(search_text="stale", updated_at=edited)
+        )
+        db.session.commit()
+    with app.app_context(), db.engine.begin() as connection:
+        assert refold_articles(connection) == 1
+    with app.app_context():
+        assert db.session.get(Article, article_id).updated_at == edited
+
+
 def test_the_migration_refolds_stored_articles(app):
     article_id = add(app, COVID, "<p>ﬁnance</p>")
     with app.app_context():

@@ -218,3 +218,28 @@ def test_a_path_that_looks_like_another_host_is_not_redirected_there(client, sit
     assert response.status_code in (301, 404)
     assert "evil" not in location
     assert not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize(
+    ("raw_path", "expected"),
+    [
+        ("//", "/"),
+        ("///", "/"),
+        ("//news/khai-mac-le-hoi", "/news/khai-mac-le-hoi"),
+        ("///category/tin-tuc", "/category/tin-tuc"),
+    ],
+)
+def test_leading_slashes_collapse_with_a_301(client, site, raw_path, expected):
+    # The test client cleans paths itself; a server hands them over as sent.
+    response = client.get(
+        "/", query_string=QUERY, headers=BROWSER, environ_overrides={"PATH_INFO": raw_path}
+    )
+    assert response.status_code == 301
+    location = urlsplit(response.headers["Location"])
+    assert location.path == expected
+    assert parse_qsl(location.query) == QUERY_PAIRS
+
+
+def test_collapsing_slashes_never_leads_off_the_site(client, site):
+    response = client.get("/", environ_overrides={"PATH_INFO": "//\\evil.example"})
+    assert response.status_code == 404
