@@ -10,8 +10,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from cms.content.identity import record_identity
+from cms.db import BUSY, DOWN, database_trouble
 from cms.extensions import db
 
 cms_group = AppGroup("cms", help="Manage a Portal CMS site.")
@@ -212,7 +214,20 @@ def main() -> None:
     cli = FlaskGroup(name="cms", create_app=make_app, help=cms_group.help)
     for command in cms_group.commands.values():
         cli.add_command(command)
-    cli.main(prog_name="cms")
+    try:
+        cli.main(prog_name="cms")
+    except SQLAlchemyError as exc:
+        trouble = database_trouble(exc)
+        if trouble is None:
+            raise
+        # One line, never the statement and its parameters (a new token's hash, say).
+        message = {
+            BUSY: "the database is busy (another process holds its lock); nothing was "
+            "changed, try again",
+            DOWN: "the database cannot be reached; nothing was changed",
+        }[trouble]
+        click.echo(f"Error: {message}.", err=True)
+        sys.exit(1)
 
 
 @cms_group.group("plugins")

@@ -87,7 +87,8 @@ class Defaults:
     RATELIMIT_KEY_PREFIX = "cms-limit"
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: limits fall back, pages keep working
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = True
+    #: Off: :func:`cms.errors.add_rate_limit_retry_after` sends ``Retry-After`` on 429s only.
+    RATELIMIT_HEADERS_ENABLED = False
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     #: Seconds a statement waits for a lock (SQLite busy timeout, PostgreSQL

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -13,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
 
 from cms.db import BUSY, database_trouble
-from cms.extensions import db
+from cms.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,10 @@ def handle_http_error(exc: HTTPException) -> Any:
     message = exc.message if isinstance(exc, DatabaseUnavailable) else _message(status)
     if wants_json():
         response, status = json_error(status, message)
-        for key, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
+        for key, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 503
             if key.lower() != "content-type":
                 response.headers[key] = value
+        add_rate_limit_retry_after(response, status)
         return response, status
     try:
         html = _render_error_page(
@@ -112,7 +114,20 @@ def handle_http_error(exc: HTTPException) -> Any:
     response.set_data(html)
     response.mimetype = "text/html"
     response.status_code = status
+    add_rate_limit_retry_after(response, status)
     return response
+
+
+def add_rate_limit_retry_after(response: Response, status: int) -> None:
+    """On a 429, ``Retry-After``: seconds until the broken rate limit lets requests in again.
+
+    RFC 6585 section 4. Flask-Limiter's own headers are off (``RATELIMIT_HEADERS_ENABLED``):
+    they put the window's reset on every response of a limited route, a 200 or a 503
+    included, where a client would read it as a reason to wait.
+    """
+    limit = limiter.current_limit if status == 429 else None
+    if limit is not None:
+        response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
 
 
 def _nothing(*_args: Any, **_kwargs: Any) -> Markup:
@@ -207,11 +222,16 @@ def handle_csrf_error(exc: CSRFError) -> Any:
     if wants_json():
         return json_error(400, message, code="csrf_failed")
     if request.blueprint == "admin":
-        return render_template("admin/error.html", status=400, message=message), 400
+        try:
+            return render_template("admin/error.html", status=400, message=message), 400
+        except SQLAlchemyError as fault:  # the back-office layout reads settings
+            return handle_database_error(fault)
     from cms.themes import render
 
     try:
         html = render("public/error.html", status=400, title=_title(400), message=message)
+    except SQLAlchemyError as fault:
+        return handle_database_error(fault)
     except Exception:  # the error page itself failed: fall back to plain text
         log.exception("error page failed to render")
         return message, 400

@@ -1,6 +1,8 @@
 """The ``cms`` command group."""
 
+import functools
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +115,25 @@ def test_a_bad_setting_is_one_line_on_stderr_not_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "CMS_SITE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_locked_database_is_one_line_on_stderr_and_changes_nothing(tmp_path):
+    env = {**os.environ, "CMS_INSTANCE_DIR": str(tmp_path), "CMS_DATABASE_URL": ""}
+    env.pop("CMS_REDIS_URL", None)
+    cms = str(Path(sys.executable).with_name("cms"))
+    run = functools.partial(subprocess.run, env=env, capture_output=True, text=True, timeout=120)
+    assert run([cms, "init"], check=True).returncode == 0
+    lock = sqlite3.connect(tmp_path / "cms.sqlite3", isolation_level=None, timeout=0)
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+        result = run([cms, "themes", "use", "portal"], check=False)
+    finally:
+        lock.rollback()
+        lock.close()
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: the database is busy (another process holds its lock); nothing was changed, "
+        "try again."
+    ]
+    listed = run([cms, "themes", "list"], check=True)
+    assert "* portal" not in listed.stdout

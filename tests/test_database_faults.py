@@ -247,3 +247,45 @@ def test_a_view_counted_with_a_short_lock_wait_leaves_writes_their_full_wait(
         elapsed = time.monotonic() - started
     assert_json_503(response)
     assert elapsed >= BUSY * 0.8  # waited the busy timeout, not the view's few milliseconds
+
+
+def test_back_office_posts_answer_503_while_the_database_cannot_be_reached(make_app, database_url):
+    app = make_app(DATABASE_URL=_unreachable_url(database_url))
+    client = app.test_client()
+    for url, data in (
+        ("/admin/login", {"email": "a@example.org", "password": "x"}),  # no CSRF token
+        ("/admin/logout", {}),
+    ):
+        response = client.post(url, data=data)
+        assert response.status_code == 503, url
+        assert response.headers["Retry-After"] == "7", url
+
+
+def test_sign_ins_the_database_could_not_answer_do_not_count_as_failed(
+    app, client, make_user, database_url
+):
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 10 minutes"
+    make_user("bientap@example.org")
+    token = csrf_token_from(client.get("/admin/login").text)
+    data = {"csrf_token": token, "email": "bientap@example.org", "password": testing.TEST_PASSWORD}
+    with write_lock(database_url):
+        for _attempt in range(4):
+            busy = client.post("/admin/login", data=data)
+            assert busy.status_code == 503
+            assert busy.headers["Retry-After"] == "7"  # the database's, not the limit window's
+    signed_in = client.post("/admin/login", data=data)
+    assert signed_in.status_code == 302
+
+
+def test_a_limited_sign_in_says_when_to_try_again(app, client, make_user):
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per 10 minutes"
+    make_user("bientap@example.org")
+    token = csrf_token_from(client.get("/admin/login").text)
+    data = {"csrf_token": token, "email": "bientap@example.org", "password": "wrong password"}
+    for _attempt in range(2):
+        failed = client.post("/admin/login", data=data)
+        assert failed.status_code == 200
+        assert "Retry-After" not in failed.headers
+    limited = client.post("/admin/login", data=data)
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["Retry-After"]) <= 600

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from cms.admin.menu import MenuItem, add_menu_item, menu_for
+from cms.errors import add_rate_limit_retry_after, handle_database_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,11 +54,18 @@ def _admin_error(exc: HTTPException) -> Any:
         429: _("Too many attempts. Please wait a few minutes and try again."),
     }
     message = messages.get(status, exc.description or "")
-    if status == 429 and request.endpoint == "admin.login":
-        from cms.admin.forms import LoginForm
+    try:
+        if status == 429 and request.endpoint == "admin.login":
+            from cms.admin.forms import LoginForm
 
-        return render_template("admin/login.html", form=LoginForm(), limited=message), 429
-    return render_template("admin/error.html", status=status, message=message), status
+            html = render_template("admin/login.html", form=LoginForm(), limited=message)
+        else:
+            html = render_template("admin/error.html", status=status, message=message)
+    except SQLAlchemyError as fault:  # the back-office layout reads settings
+        return handle_database_error(fault)
+    response = make_response(html, status)
+    add_rate_limit_retry_after(response, status)
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -36,8 +36,9 @@ def _account_key() -> str:
 
 
 def _failed(response: Any) -> bool:
-    """Only failed sign-ins count towards the limits (a success redirects)."""
-    return response.status_code != 302
+    """Only failed sign-ins count towards the limits: a success redirects, and an
+    answer of 500 or more (the database busy or down) checked no password."""
+    return response.status_code != 302 and response.status_code < 500
 
 
 def _login_limit_address() -> str:

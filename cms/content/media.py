@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,14 +69,14 @@ FORMAT_FILES = {
     "WEBP": ("webp", "image/webp"),
 }
 
-#: Characters that are never shown in a name or alt text: C0 and C1 controls,
-#: DEL, and the bidirectional marks, embeddings, overrides and isolates of
-#: Unicode UAX #9 (LRM, RLM, ALM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI),
-#: which can make ``gpj.exe`` read as ``exe.jpg`` (CVE-2021-42574, "Trojan
-#: Source"), plus the line and paragraph separators.
-_INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-)
+#: Unicode categories never shown in a name or alt text: controls (Cc: C0, DEL, C1),
+#: format characters (Cf: the bidirectional marks, embeddings, overrides and isolates
+#: of UAX #9, which make ``gpj.exe`` read as ``exe.jpg`` (CVE-2021-42574, "Trojan
+#: Source"); zero-width spaces and joiners, word joiner, BOM, tag characters) and
+#: the line and paragraph separators (Zl, Zp).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+#: Letters that draw nothing (Hangul fillers), used to make a name look like another.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 _SPACES = re.compile(r"\s+")
 
 #: EXIF orientation -> the transpose that turns the image upright (EXIF 2.32, tag 0x0112).
@@ -94,12 +95,17 @@ _WIDE_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 
 def visible_text(value: str | None) -> str:
-    """``value`` without control or bidirectional-override characters, on one line.
+    """``value`` without control, format (bidi, zero-width) or filler characters, on one line.
 
     For names and alt texts shown in lists and pages: ``"gpj\\u202e.exe"``
     would otherwise read as ``exe.jpg``. Runs of white space become one space.
     """
-    return _SPACES.sub(" ", _INVISIBLE.sub("", value or "")).strip()
+    shown = "".join(
+        ch
+        for ch in value or ""
+        if unicodedata.category(ch) not in _HIDDEN_CATEGORIES and ch not in _FILLERS
+    )
+    return _SPACES.sub(" ", shown).strip()
 
 
 def media_name(media: Media) -> str:
@@ -299,7 +305,8 @@ def read_animation(image: Image.Image, *, max_frames: int, max_pixels: int) -> A
     for frame in ImageSequence.Iterator(image):
         frame.load()
         durations.append(max(0, int(frame.info.get("duration") or 0)))
-        rgba = clean_image(frame.convert("RGBA"), orientation)  # convert: always a copy
+        # to_8bit scales 16-bit frames (convert alone would clip them); convert: always a copy
+        rgba = clean_image(to_8bit(frame).convert("RGBA"), orientation)
         if frames and rgba.size != frames[0].size:  # a frame outside the canvas: cut to it
             canvas = Image.new("RGBA", frames[0].size, (0, 0, 0, 0))
             canvas.paste(rgba, (0, 0))

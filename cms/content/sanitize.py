@@ -142,13 +142,36 @@ def image_source_allowed(src: str, hosts: Iterable[str] | None = None) -> bool:
     return False
 
 
+def own_image_path(src: str) -> str | None:
+    """For an absolute URL on this site's own host: the same URL without scheme and host.
+
+    Images of this site are stored as paths (``/media/...``), so that they keep
+    meaning this site whatever host a request named (without ``CMS_SITE_URL``
+    the own host is the request's) and after the site moves. ``None`` for
+    relative URLs and other hosts.
+    """
+    url = _URL_NOISE.sub("", src).strip(_URL_TRIM).replace("\\", "/")
+    if not url.startswith("//") and "://" not in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.netloc.lower().rsplit("@", 1)[-1] != _own_netloc():
+        return None
+    path = "/" + parts.path.lstrip("/")  # never "//host" again
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
 def _cleaner(dropped: list[str]) -> Any:
     hosts = image_hosts()
 
     def attribute_filter(element: str, attribute: str, value: str) -> str | None:
-        if element == "img" and attribute == "src" and not image_source_allowed(value, hosts):
-            dropped.append(value)
-            return None
+        if element == "img" and attribute == "src":
+            if not image_source_allowed(value, hosts):
+                dropped.append(value)
+                return None
+            return own_image_path(value) or value
         return value
 
     return attribute_filter

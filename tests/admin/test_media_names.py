@@ -13,7 +13,7 @@ from cms.content.media import media_name, visible_text
 from cms.extensions import db
 from cms.models import Media
 
-#: Bidi embeddings, overrides, isolates and marks (UAX #9), the Arabic letter mark, C0 and C1.
+#: Bidi embeddings, overrides, isolates and marks (UAX #9), the Arabic letter mark, C0 and C1,
 HIDDEN = [
     "\u202a",
     "\u202b",
@@ -32,6 +32,20 @@ HIDDEN = [
     "\x7f",
     "\x85",
     "\x9b",
+    # zero-width space, joiners, word joiner, BOM, a tag letter, Mongolian vowel separator,
+    # soft hyphen, deprecated format characters, and the Hangul fillers that draw nothing
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\U000e0041",
+    "\u180e",
+    "\u00ad",
+    "\u206a",
+    "\u206f",
+    "\u3164",
+    "\u115f",
 ]
 GENERATED = re.compile(r"^\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|gif|webp)$")
 

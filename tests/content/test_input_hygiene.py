@@ -286,14 +286,29 @@ def test_images_from_other_hosts_are_refused_with_a_message(app, src):
 
 
 @pytest.mark.parametrize(
-    "src",
-    ["/media/2024/anh.jpg", "anh.jpg", "../media/anh.jpg", "http://portal.example/media/a.png"],
+    ("src", "kept"),
+    [
+        ("/media/2024/anh.jpg", "/media/2024/anh.jpg"),
+        ("anh.jpg", "anh.jpg"),
+        ("../media/anh.jpg", "../media/anh.jpg"),
+        ("http://portal.example/media/a.png", "/media/a.png"),
+        ("//portal.example/media/a.png?v=2", "/media/a.png?v=2"),
+    ],
 )
-def test_images_from_this_site_are_kept(app, src):
+def test_images_from_this_site_are_kept_as_paths(app, src, kept):
     html = f'<img src="{src}" alt="Ảnh">'
     with app.test_request_context("/", base_url="http://portal.example"):
         article = save_article(None, {"title": "Ảnh", "body_html": html})
-        assert f'src="{src}"' in article.body_html
+        assert f'src="{kept}"' in article.body_html
+
+
+def test_a_host_named_by_a_request_never_gets_into_stored_images(app):
+    """Without CMS_SITE_URL the site's host is the request's, which a client chooses."""
+    html = '<img src="https://other.example/track.gif" alt="Ảnh">'
+    with app.test_request_context("/", base_url="http://other.example"):
+        article = save_article(None, {"title": "Ảnh", "body_html": html})
+        assert 'src="/track.gif"' in article.body_html
+        assert "other.example" not in article.body_html
 
 
 def test_the_site_url_setting_names_the_sites_own_host(make_app):

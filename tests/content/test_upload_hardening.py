@@ -287,6 +287,42 @@ def test_16_bit_uploads_are_scaled_not_clipped(editor, auth, app, content, expec
             assert all(abs(channel - expected) <= 2 for channel in pixel), (path.name, pixel)
 
 
+def grey16_apng(values, size=(16, 8)) -> bytes:
+    """An animated PNG of 16-bit grey frames, one flat value each (Pillow cannot write one)."""
+    width, height = size
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
+    out = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+    out += png_chunk(b"acTL", struct.pack(">II", len(values), 0))
+    sequence = 0
+    for index, value in enumerate(values):
+        control = struct.pack(">IIIIIHHBB", sequence, width, height, 0, 0, 1, 10, 0, 0)
+        out += png_chunk(b"fcTL", control)
+        sequence += 1
+        pixels = zlib.compress(
+            b"".join(b"\x00" + struct.pack(">H", value) * width for _ in range(height))
+        )
+        if index == 0:
+            out += png_chunk(b"IDAT", pixels)
+        else:
+            out += png_chunk(b"fdAT", struct.pack(">I", sequence) + pixels)
+            sequence += 1
+    return out + png_chunk(b"IEND", b"")
+
+
+def test_a_16_bit_animation_keeps_its_frames_scaled(editor, auth, app):
+    assert upload(auth, [("grey16.png", grey16_apng([16384, 32768, 49152]))]).status_code == 302
+    [item] = stored(app)
+    for path in all_files(app, item):
+        with Image.open(path) as saved:
+            greys = [
+                frame.convert("L").getpixel((frame.width // 2, frame.height // 2))
+                for frame in ImageSequence.Iterator(saved)
+            ]
+        assert len(greys) == 3, path.name
+        for grey, expected in zip(greys, (64, 128, 192), strict=True):
+            assert abs(grey - expected) <= 2, (path.name, greys)
+
+
 def test_a_16_bit_grey_colour_key_becomes_transparency(editor, auth, app):
     assert upload(auth, [("key.png", grey16_png(1000, trns=1000))]).status_code == 302
     [item] = stored(app)
