@@ -6,12 +6,13 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
+from werkzeug.wrappers import Response as BaseResponse
 
 from cms.db import BUSY, database_trouble
 from cms.extensions import db, limiter
@@ -118,7 +119,7 @@ def handle_http_error(exc: HTTPException) -> Any:
     return response
 
 
-def add_rate_limit_retry_after(response: Response, status: int) -> None:
+def add_rate_limit_retry_after(response: BaseResponse, status: int) -> None:
     """On a 429, ``Retry-After``: seconds until the broken rate limit lets requests in again.
 
     RFC 6585 section 4. Flask-Limiter's own headers are off (``RATELIMIT_HEADERS_ENABLED``):
