@@ -82,7 +82,10 @@ def configure_site_url(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`cms.extensions` to ``app``."""
-    from cms import models  # noqa: F401  (register the tables on the metadata)
+    from cms import (
+        models,  # noqa: F401  (register the tables on the metadata)
+        store,
+    )
     from cms import sessions as user_sessions
     from cms.db import configure_engine
     from cms.extensions import cache, csrf, db, limiter, login_manager, migrate
@@ -103,11 +106,13 @@ def configure_extensions(app: Flask) -> None:
     for key, value in cache_config.items():
         app.config.setdefault(key, value)
     cache.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    # Rate limits live in the shared store (Redis, else the database): every worker agrees.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "cms+store://")
     limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
         install_storage_guard(db.engine)
+        store.init_app(app)
     user_sessions.init_app(app)  # Flask-Login loads users through their server-side sessions
 
 

@@ -244,7 +244,9 @@ def plugins_list_command() -> None:
     states = plugins.states()
     for name, plugin in sorted(plugins.plugins.items()):
         state = states[name]
-        if state.paused_at is not None:
+        if state.held:
+            label = f"held ({state.held})"
+        elif state.paused_at is not None:
             label = f"paused ({state.paused_reason})"
         else:
             label = "enabled" if state.enabled else "disabled"

@@ -27,6 +27,7 @@ ENV_KEYS: dict[str, type] = {
     "MEDIA_DIR": str,
     "THEMES_DIR": str,
     "PLUGINS_DIR": str,
+    "ADMIN_TEMPLATES_DIR": str,
     "PROXY_HOPS": int,
     "IMAGE_HOSTS": str,
     "SITE_URL": str,
@@ -49,6 +50,9 @@ class Defaults:
     MEDIA_DIR: str | None = None  # None: instance/media
     THEMES_DIR = str(PROJECT_ROOT / "themes")
     PLUGINS_DIR = str(PROJECT_ROOT / "plugins")
+    #: Back-office templates of this site (``admin/...``, ``<plugin>/admin/...``) that
+    #: replace the core's and the plugins'; None: instance/admin_templates
+    ADMIN_TEMPLATES_DIR: str | None = None
     PROXY_HOPS = 0
     #: The canonical ``https://host`` of every absolute URL; None: the request's host
     #: (development). Other hosts are refused with 400 when it is set.
@@ -85,7 +89,17 @@ class Defaults:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
     RATELIMIT_KEY_PREFIX = "cms-limit"
-    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: limits fall back, pages keep working
+    #: What every key of this site starts with in Redis (the shared store), so several
+    #: sites can share one Redis; None: derived from ``SITE_URL`` or the instance folder.
+    STORE_PREFIX: str | None = None
+    #: Seconds a Redis command of the shared store may take before the database is used,
+    #: and seconds after a Redis failure before Redis is tried again.
+    STORE_REDIS_TIMEOUT = 0.3
+    STORE_REDIS_RETRY = 30.0
+    #: Seconds between two writes of buffered counters and presence pings (database
+    #: backend); every worker reads them within twice this plus the write time.
+    STORE_FLUSH_INTERVAL = 1.0
+    RATELIMIT_SWALLOW_ERRORS = True  # database down: limits fall back, pages keep working
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Off: :func:`cms.errors.add_rate_limit_retry_after` sends ``Retry-After`` on 429s only.
     RATELIMIT_HEADERS_ENABLED = False

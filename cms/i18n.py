@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_babel, get_locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms.extensions import babel
@@ -66,6 +67,22 @@ def datetime_(value: datetime | None, fmt: str | None = None) -> str:
     if not value:
         return ""
     return format_datetime(value, fmt or DATETIME_FORMATS.get(select_locale(), "medium"))
+
+
+def add_translation_directory(app: Flask, folder: Path) -> None:
+    """Merge the catalogues in ``folder`` (``<locale>/LC_MESSAGES/messages.mo``) into the site's.
+
+    Used for each plugin's ``translations/`` folder. All catalogues share the
+    default ``messages`` domain; Flask-Babel merges them in order, and the
+    folder goes before the core's so a plugin adds strings but never changes
+    a string of the core.
+    """
+    directories: list[str] = get_babel(app).translation_directories
+    resolved = str(Path(folder).resolve())
+    if resolved not in directories:
+        directories.insert(max(len(directories) - 1, 0), resolved)
+    with app.app_context():  # catalogues already merged are stale
+        babel.domain_instance.cache.clear()
 
 
 def init_app(app: Flask) -> None:

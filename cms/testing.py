@@ -100,12 +100,24 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         pytest.skip(f"{DATABASE_ENV}: only SQLite and PostgreSQL are supported")
     _reset_postgres(url)
     _migrate(url, instance)
-    return {"kind": "postgresql", "url": url}
+    engine = create_engine(normalise_database_url(url))
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        versions = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    engine.dispose()
+    return {"kind": "postgresql", "url": url, "tables": tables, "versions": versions}
 
 
-def _empty_postgres(url: str) -> None:
+def _empty_postgres(url: str, template_tables: set[str], versions: set[str]) -> None:
+    """Back to the migrated template: tables and Alembic heads a test added dropped, rows gone."""
     engine = create_engine(normalise_database_url(url))
     with engine.begin() as conn:
+        extra = [t for t in inspect(conn).get_table_names() if t not in template_tables]
+        if extra:  # a test plugin's own migration ran (``cms init``, a first enable)
+            conn.execute(text("DROP TABLE " + ", ".join(f'"{t}"' for t in extra) + " CASCADE"))
+        current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        for version in current - versions:
+            conn.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": version})
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
         if tables:
             quoted = ", ".join(f'"{t}"' for t in tables)
@@ -123,7 +135,7 @@ def database_url(database_template: dict[str, Any], tmp_path: Path) -> Iterator[
         return
     url = database_template["url"]
     yield url
-    _empty_postgres(url)
+    _empty_postgres(url, database_template["tables"], database_template["versions"])
 
 
 @pytest.fixture

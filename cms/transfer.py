@@ -54,6 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import __version__, generations
+from cms.content.events import all_content_created
 from cms.content.search import refold_articles
 from cms.db import UNMODELLED
 from cms.extensions import db
@@ -89,6 +90,9 @@ EXCLUDED: dict[str, str] = {
     "api_token": "API tokens are secrets that grant access; create new ones on the new site",
     "generation": "cache invalidation counters of one database; an import bumps them instead",
     "user_session": "sign-in sessions belong to the old site's cookies: people sign in again",
+    "store_counter": "shared-store counters and rate limits are runtime state of one site",
+    "store_presence": "who is online now is runtime state; it expires within minutes",
+    "store_token": "single-use tokens (captcha answers) are short-lived secrets of one site",
 }
 
 #: Tables the import may find filled in an empty site (a fresh ``cms init``): merged by key.
@@ -609,6 +613,7 @@ def import_site(path: Path) -> Report:
             # An archive from an older release holds text folded the old way.
             refold_articles(db.session.connection())
             generations.bump(generations.PLUGINS, generations.WIDGETS)
+            all_content_created()  # plugins hear of every article and page after the commit
             db.session.flush()
             for name in plan:
                 target = media_dir / PurePosixPath(name)

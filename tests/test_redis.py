@@ -2,13 +2,14 @@
 
 import redis
 
+from cms.store import get_store
 from cms.testing import csrf_token_from
 
 
 def test_the_cache_and_rate_limits_use_redis(make_app, redis_url):
     app = make_app(REDIS_URL=redis_url)
     assert app.config["CACHE_TYPE"] == "RedisCache"
-    assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
+    assert app.config["RATELIMIT_STORAGE_URI"] == "cms+store://"  # the store, in Redis here
     with app.app_context():
         from cms.extensions import cache
 
@@ -16,6 +17,9 @@ def test_the_cache_and_rate_limits_use_redis(make_app, redis_url):
         assert cache.get("probe") == "xin chào"
     keys = redis.Redis.from_url(redis_url).keys("cms:*")
     assert keys
+    with app.test_request_context("/"):
+        assert get_store().incr("probe") == 1
+    assert redis.Redis.from_url(redis_url).keys("*c:probe")
 
 
 def failed_login(client, email):

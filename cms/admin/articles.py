@@ -32,7 +32,6 @@ from cms.admin.permissions import can_edit_article, can_publish_article, role_re
 from cms.audit import record
 from cms.content import ContentError, delete_article, filter_articles, save_article
 from cms.content.articles import public_filter
-from cms.content.events import article_committed
 from cms.content.revisions import (
     article_revisions,
     article_state,
@@ -228,7 +227,7 @@ def article_bulk() -> Any:
         flash(_("Select at most %(num)d articles at a time.", num=BULK_MAX), "error")
         return redirect(back)
     rows = list(db.session.execute(select(Article).where(Article.id.in_(ids))).unique().scalars())
-    done: list[tuple[Article, bool]] = []
+    done: list[Article] = []
     refused: list[str] = []
     now = utcnow()
     for article in rows:
@@ -238,11 +237,10 @@ def article_bulk() -> Any:
         ):
             refused.append(article.title)
             continue
-        was_public = article.is_public
         if action == "delete":
             record("article.delete", article, _("Deleted %(article)s", article=_summary(article)))
             delete_article(article)
-            done.append((article, was_public))
+            done.append(article)
             continue
         wanted = "published" if action == "publish" else "draft"
         if article.effective_status == wanted:
@@ -266,11 +264,8 @@ def article_bulk() -> Any:
                 article,
                 _("Unpublished %(article)s", article=_summary(article)),
             )
-        done.append((article, was_public))
+        done.append(article)
     db.session.commit()
-    if action != "delete":
-        for article, was_public in done:
-            article_committed(article, created=False, was_public=was_public)
     messages = {
         "publish": ngettext("%(num)d article published.", "%(num)d articles published.", len(done)),
         "unpublish": ngettext(
@@ -354,7 +349,6 @@ def _save(form: ArticleForm, article: Article | None) -> Any:
         form.status.errors = [_("You may not publish or unpublish this article.")]
         return _render_form(form, article, 403)
     before = None if article is None else article_state(article)
-    was_public = False if article is None else article.is_public
     was_draft = True if article is None else article.status == "draft"
     try:
         if article is None:
@@ -381,7 +375,6 @@ def _save(form: ArticleForm, article: Article | None) -> Any:
     elif not was_draft and article.status == "draft":
         record("article.unpublish", article, _("Unpublished %(article)s", article=summary))
     db.session.commit()
-    article_committed(article, created=creating, was_public=was_public)
     if article.status == "scheduled":
         from cms.i18n import datetime_
 
@@ -529,7 +522,6 @@ def article_revision_restore(article_id: int, revision_id: int) -> Any:
     if revision is None:
         abort(404)
     missing = missing_references(revision)
-    was_public = article.is_public
     try:
         restore_revision(article, revision, saved_by=current_user)
     except ContentError as exc:
@@ -552,7 +544,6 @@ def article_revision_restore(article_id: int, revision_id: int) -> Any:
         revision_id=revision.id,
     )
     db.session.commit()
-    article_committed(article, created=False, was_public=was_public)
     flash(_("The version replaced on %(when)s has been restored.", when=when), "success")
     if missing:
         flash(

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from cms.plugins import call_hook, registry
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -24,6 +26,8 @@ class MenuItem:
     section: str = ""
     #: Extra URL values for ``url_for``.
     values: dict[str, Any] = field(default_factory=dict)
+    #: The plugin that added the entry; the entry vanishes while the plugin is not active.
+    plugin: str = ""
 
 
 def add_menu_item(app: Flask, item: MenuItem) -> None:
@@ -37,8 +41,8 @@ def menu_for(user: Any) -> list[MenuItem]:
     """The entries ``user`` may see, in order."""
     items: list[MenuItem] = list(current_app.extensions.get("cms_admin_menu", []))
     if "cms_plugins" in current_app.extensions:  # entries of the active plugins
-        from cms.plugins import call_hook
-
+        active = set(registry().enabled_names())
+        items = [i for i in items if not i.plugin or i.plugin in active]
         for result in call_hook("admin_menu"):
             items.extend(i for i in result if isinstance(i, MenuItem))  # type: ignore[attr-defined]
     visible = [i for i in items if user.is_authenticated and user.can(*i.roles)]

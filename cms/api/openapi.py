@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_app_context
+
 import cms
-from cms.api import serializers
+from cms.api import plugins, routes, serializers
+from cms.api.core import BEARER, JSON, PREFIX  # noqa: F401  (PREFIX, BEARER: re-exported)
 from cms.api.validation import (
     ARTICLE,
     CATEGORY,
@@ -25,12 +28,6 @@ from cms.api.validation import (
     Resource,
 )
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES
-
-#: Where the API lives (paths in the document are absolute; ``servers`` is the site root).
-PREFIX = "/api/v1"
-#: The name of the bearer security scheme.
-BEARER = "bearerAuth"
-JSON = "application/json"
 
 
 @dataclass(frozen=True)
@@ -344,6 +341,64 @@ def collection_paths(c: Collection) -> dict[str, Any]:
     return {f"{PREFIX}/{c.path}": collection, f"{PREFIX}/{c.path}/{{{c.id_name}}}": item}
 
 
+def _path_parameter(converter: str, name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "pattern": "^[^/]+$"}
+    if converter == "int":
+        schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def plugin_paths() -> dict[str, Any]:
+    """The operations of every active plugin's API endpoints (none outside an application).
+
+    Bodies come from the routes' :class:`~cms.api.validation.Field` objects,
+    the same ones that check them; every operation may answer 400, 401 and
+    404 (bad input, bad token, plugin disabled), and with a role 403, and a
+    write the body errors (413, 415, 422) and 409.
+    """
+    if not has_app_context():
+        return {}
+    paths: dict[str, Any] = {}
+    for plugin, route, rule in routes.active_routes():
+        path = routes.VARIABLE.sub(r"{\2}", rule.rule)
+        item = paths.setdefault(path, {})
+        item["parameters"] = [
+            _path_parameter(converter or "default", name)
+            for converter, name in routes.VARIABLE.findall(rule.rule)
+        ]
+        method = route.method.lower()
+        errors = [("400", "BadRequest"), ("401", "Unauthorized"), ("404", "NotFound")]
+        if route.auth != "public":
+            errors.append(("403", "Forbidden"))
+        if method != "get":
+            errors += [
+                ("409", "Conflict"),
+                ("413", "PayloadTooLarge"),
+                ("415", "UnsupportedMediaType"),
+                ("422", "Unprocessable"),
+            ]
+        ok = (
+            {"description": "Done."}
+            if route.status == 204
+            else _json_response("The answer.", route.response or {"type": "object"})
+        )
+        operation: dict[str, Any] = {
+            "operationId": routes.operation_id(plugin, route),
+            "summary": route.summary or str(plugin.title or plugin.name),
+            "tags": [str(plugin.title or plugin.name)],
+            "security": OPTIONAL_AUTH if route.auth == "public" else REQUIRED_AUTH,
+            "responses": _responses({str(route.status): ok}, *errors),
+        }
+        if route.body:
+            resource = Resource(operation["operationId"], tuple(route.body))
+            operation["requestBody"] = {
+                "required": True,
+                "content": {JSON: {"schema": input_schema(resource, creating=True)}},
+            }
+        item[method] = operation
+    return paths
+
+
 def schemas() -> dict[str, Any]:
     """Every named schema: objects, their lists, create and update bodies, the error."""
     named: dict[str, Any] = {
@@ -354,12 +409,10 @@ def schemas() -> dict[str, Any]:
     }
     for c in COLLECTIONS:
         name = c.resource.name
-        named[name] = c.schema
+        named[name] = serializers.with_plugin_fields(name, c.schema)
         named[f"{name}List"] = list_schema(name)
         named[f"{name}Create"] = input_schema(c.resource, creating=True)
         named[f"{name}Update"] = input_schema(c.resource, creating=False)
-    from cms.api import plugins
-
     named.update(plugins.SCHEMAS)
     return named
 
@@ -369,9 +422,8 @@ def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for c in COLLECTIONS:
         paths.update(collection_paths(c))
-    from cms.api import plugins
-
     paths.update(plugins.openapi_paths(PREFIX, lambda name: _ref("responses", name)))
+    paths.update(plugin_paths())
     paths[f"{PREFIX}/openapi.json"] = {
         "get": {
             "operationId": "openapi",

@@ -8,9 +8,9 @@ from flask import Response, jsonify
 from flask_babel import gettext as _
 
 from cms.api import auth
+from cms.api.core import BEARER, bp
 from cms.api.errors import forbidden, invalid, not_found
 from cms.api.validation import read_json_object
-from cms.api.views import bp
 from cms.audit import record
 from cms.extensions import db
 from cms.plugins import PluginError, registry
@@ -119,8 +119,6 @@ def update_plugin(name: str) -> Response:
 
 def openapi_paths(prefix: str, responses: Any) -> dict[str, Any]:
     """The OpenAPI paths of the plugin endpoints (``responses(name)`` refers to a shared one)."""
-    from cms.api.openapi import BEARER
-
     one = {
         "description": "The plugin.",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Plugin"}}},

@@ -7,12 +7,19 @@ the values do.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+from flask import has_app_context
+
 from cms.content.media import visible_text
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES, Article, Category, Media, Page, Tag, User
+from cms.plugins.base import ApiField
+from cms.plugins.registry import registry
 from cms.public import urls
+
+log = logging.getLogger(__name__)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -167,6 +174,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "views": article.views or 0,
         "created_at": iso(article.created_at),
         "updated_at": iso(article.updated_at),
+        **plugin_values("Article", article),
     }
 
 
@@ -185,6 +193,7 @@ def page_json(page: Page) -> dict[str, Any]:
         "show_in_menu": bool(page.show_in_menu),
         "created_at": iso(page.created_at),
         "updated_at": iso(page.updated_at),
+        **plugin_values("Page", page),
     }
 
 
@@ -199,6 +208,7 @@ def category_json(category: Category) -> dict[str, Any]:
         "position": category.position or 0,
         "show_on_home": bool(category.show_on_home),
         "url": urls.category_url(category, external=True),
+        **plugin_values("Category", category),
     }
 
 
@@ -209,4 +219,51 @@ def tag_json(tag: Tag) -> dict[str, Any]:
         "name": tag.name,
         "slug": tag.slug,
         "url": urls.tag_url(tag, external=True),
+        **plugin_values("Tag", tag),
     }
+
+
+def plugin_fields(on: str) -> list[ApiField]:
+    """Every loaded plugin's fields on core object ``on`` (active or not: the schema is stable).
+
+    Outside an application (the document built as plain data) there are none.
+    """
+    if not has_app_context():
+        return []
+    return [f for plugin in registry().plugins.values() for f in plugin.api_fields if f.on == on]
+
+
+def plugin_values(on: str, obj: Any) -> dict[str, Any]:
+    """The plugin fields of ``obj`` (a core object of kind ``on``): ``null`` when inactive.
+
+    A field whose function fails is ``null`` too, and the failure counts
+    against its plugin (:meth:`~cms.plugins.PluginRegistry.record_failure`).
+    """
+    plugins = registry()
+    values: dict[str, Any] = {}
+    for name, plugin in plugins.plugins.items():
+        wanted = [f for f in plugin.api_fields if f.on == on]
+        if not wanted:
+            continue
+        active = plugins.is_enabled(name)
+        for api_field in wanted:
+            values[api_field.name] = None
+            if not active:
+                continue
+            try:
+                values[api_field.name] = api_field.value(obj)
+            except Exception:  # one plugin's error never breaks the core's answer
+                log.exception("plugin %s failed in API field %s", name, api_field.name)
+                plugins.record_failure(name, f"API field {api_field.name}")
+    return values
+
+
+def with_plugin_fields(on: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` of core object ``on`` with every loaded plugin's fields (each may be null)."""
+    fields = plugin_fields(on)
+    if not fields:
+        return schema
+    properties = dict(schema["properties"])
+    for api_field in fields:
+        properties[api_field.name] = _nullable(dict(api_field.schema))
+    return {**schema, "properties": properties, "required": list(properties)}

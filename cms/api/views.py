@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from cms.api import auth, openapi
-from cms.api.errors import forbidden, init_blueprint, invalid, not_found, unauthorized
+from cms.api.core import bp
+from cms.api.errors import forbidden, invalid, not_found, unauthorized
 from cms.api.serializers import article_json, category_json, page_json, tag_json
 from cms.api.validation import (
     ARTICLE,
@@ -49,9 +50,8 @@ from cms.content import (
     save_page,
     save_tag,
 )
-from cms.content.events import article_committed
 from cms.content.taxonomy import find_tag_by_old_slug
-from cms.extensions import csrf, db
+from cms.extensions import db
 from cms.models import (
     ARTICLE_STATUSES,
     PAGE_STATUSES,
@@ -63,21 +63,7 @@ from cms.models import (
     utcnow,
 )
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-init_blueprint(bp)
-bp.before_request(auth.authenticate)
-
 T = TypeVar("T")
-
-
-@bp.after_request
-def _cache_headers(response: Response) -> Response:
-    """Answers depend on the token: never store an authenticated one in a shared cache."""
-    response.vary.add("Authorization")
-    if auth.current_user() is not None or "Authorization" in request.headers:
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # -- helpers ------------------------------------------------------------------
@@ -213,7 +199,6 @@ def create_article() -> Response:
     article = save(ARTICLE, lambda: save_article(None, data, author=user, saved_by=user))
     audit("article.create", article, article.title, user)
     db.session.commit()
-    article_committed(article, created=True, was_public=False)
     return created(article_json(article), "api.get_article", article_id=article.id)
 
 
@@ -226,11 +211,9 @@ def update_article(article_id: str) -> Response:
         raise not_found()
     auth.require_article_editor(user, article)
     data = parse_fields(ARTICLE, read_json_object(), creating=False)
-    was_public = article.is_public
     save(ARTICLE, lambda: save_article(article, data, saved_by=user))
     audit("article.update", article, article.title, user)
     db.session.commit()
-    article_committed(article, created=False, was_public=was_public)
     return jsonify(article_json(article))
 
 

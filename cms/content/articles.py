@@ -11,10 +11,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, delete, false, select, update
+from sqlalchemy import Select, delete, false, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms.content.errors import ContentError
+from cms.content.events import ArticleEvent, article_changed, article_facts_changed
 from cms.content.fields import text_field
 from cms.content.search import matching, search_text_for
 from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
@@ -121,26 +122,38 @@ def promote_due_articles() -> int:
     Visibility never waits for this (see :func:`public_filter`): it only keeps
     the stored status honest for lists and the back office.
     """
-    due = select(Article.id).where(Article.status == "scheduled", Article.published_at <= utcnow())
-    ids = list(db.session.execute(due).scalars())
-    if not ids:
+    due = select(
+        Article.id, Article.slug, Article.title, Article.category_id, Article.published_at
+    ).where(Article.status == "scheduled", Article.published_at <= utcnow())
+    rows = list(db.session.execute(due))
+    if not rows:
         return 0
-    result: CursorResult = db.session.execute(  # type: ignore[assignment]
-        update(Article)
-        .where(Article.id.in_(ids), Article.status == "scheduled")
-        .values(status="published")
-        .execution_options(synchronize_session=False)
-    )
+    ids = [row.id for row in rows]
+    promoted = set(
+        db.session.execute(
+            update(Article)
+            .where(Article.id.in_(ids), Article.status == "scheduled")
+            .values(status="published")
+            .returning(Article.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )  # another worker may have promoted some: each is told once, by whoever did it
+    for row in (r for r in rows if r.id in promoted):
+        # Readers could already see it (visibility follows the time), but plugins
+        # learn of the publication now: ``article_published`` after this commit.
+        facts = ArticleEvent(
+            id=row.id,
+            slug=row.slug,
+            title=row.title,
+            status="published",
+            category_id=row.category_id,
+            published_at=row.published_at,
+            was_public=False,
+            is_public=True,
+        )
+        article_facts_changed(facts, "updated")
     db.session.commit()
-    from cms.content.events import article_committed
-
-    for article_id in ids:
-        article = db.session.get(Article, article_id)
-        if article is not None:
-            # Readers could already see it (visibility follows the time), but plugins
-            # learn of the publication now.
-            article_committed(article, created=False, was_public=False)
-    return result.rowcount or 0
+    return len(promoted)
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -167,6 +180,10 @@ def save_article(
     saved_by: User | None = None,
 ) -> Article:
     """Validate ``data`` and create or update an article; the caller commits.
+
+    After the commit, ``article_created`` or ``article_updated`` fires, then
+    ``article_published`` or ``article_unpublished`` when visibility changed
+    (:mod:`cms.content.events`).
 
     Text is normalised to NFC, the body sanitized, the slug made from the
     title when not given (kept when the title changes later), and the old slug
@@ -224,8 +241,10 @@ def save_article(
 
     if creating:
         article = Article(views=0, author=author)
+        article_changed(article, "created")
     else:
         assert article is not None
+        article_changed(article, "updated")
         snapshot_revision(article, saved_by)
     assert article is not None
     if title is not None:
@@ -301,7 +320,11 @@ def _apply_slug(article: Article, wanted: str | None, creating: bool) -> None:
 
 
 def delete_article(article: Article) -> None:
-    """Delete an article (its slug history goes with it); the caller commits."""
+    """Delete an article (its slug history goes with it); the caller commits.
+
+    ``article_deleted`` fires after the commit (:mod:`cms.content.events`).
+    """
+    article_changed(article, "deleted")
     db.session.execute(
         delete(SlugHistory).where(
             SlugHistory.kind == "article", SlugHistory.object_id == article.id

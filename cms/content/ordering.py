@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, insert, literal, select, update
 
 from cms.content.errors import ContentError
+from cms.content.events import page_changed
 from cms.content.slugs import remember_old_slug
 from cms.extensions import db
 from cms.models import Article, Category, Page, SlugHistory, Tag, article_tag
@@ -129,8 +130,10 @@ def delete_page(page: Page) -> list[Page]:
     """Delete ``page``; its sub-pages move up to its parent, taking its place in the order.
 
     The page's old slugs are forgotten (its old URLs answer 404 and may be used
-    again). Returns the pages that moved up. The caller commits.
+    again). Returns the pages that moved up. The caller commits; ``page_deleted``
+    fires after the commit (:mod:`cms.content.events`).
     """
+    page_changed(page, "deleted")
     children = _lift_children(page)
     _forget_history(page)
     db.session.delete(page)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cms.content.errors import ContentError
+from cms.content.events import page_changed
 from cms.content.fields import text_field
 from cms.content.slugs import (
     RESERVED_SLUGS,
@@ -41,7 +42,12 @@ def find_page(slug: str) -> Page | None:
 
 
 def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None) -> Page:
-    """Validate ``data`` and create or update a page; the caller commits."""
+    """Validate ``data`` and create or update a page; the caller commits.
+
+    After the commit, ``page_created`` or ``page_updated`` fires, then
+    ``page_published`` or ``page_unpublished`` when the status moved
+    (:mod:`cms.content.events`). Raises :class:`ContentError` when a field is bad.
+    """
     errors: dict[str, str] = {}
     creating = page is None
     values: dict[str, str] = {}
@@ -85,6 +91,7 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
     if creating:
         page = Page(author=author, position=0, summary="", body_html="")
     assert page is not None
+    page_changed(page, "created" if creating else "updated")
     if "title" in values:
         page.title = values["title"]
     if "summary" in values:

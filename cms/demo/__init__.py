@@ -67,7 +67,6 @@ def build_demo() -> str:
         for media in builder.media:
             delete_media_file(media)
         raise
-    builder.announce()
     summary = builder.summary()
     log.info("demo portal built: %s", summary)
     return summary
@@ -248,13 +247,6 @@ class _Builder:
         for key, page in self.pages.items():
             html = html.replace(f"[page:{key}]", f"/{page.path}")
         return html
-
-    def announce(self) -> None:
-        """Tell plugins about the new articles (after the commit, as the back office does)."""
-        from cms.content.events import article_committed
-
-        for article in self.articles:
-            article_committed(article, created=True, was_public=False)
 
     def summary(self) -> str:
         """What was made, e.g. ``8 categories, 36 articles, 5 pages, 33 images``."""

@@ -15,6 +15,7 @@ from cms.models.content import (
 )
 from cms.models.plugins import VISIBILITY, Generation, PluginState, WidgetInstance
 from cms.models.settings import Setting
+from cms.models.store import StoreCounter, StorePresence, StoreToken
 from cms.models.types import UTCDateTime, utcnow
 from cms.models.users import ROLES, ApiToken, User, UserSession
 
@@ -33,6 +34,9 @@ __all__ = [
     "PluginState",
     "Setting",
     "SlugHistory",
+    "StoreCounter",
+    "StorePresence",
+    "StoreToken",
     "Tag",
     "UTCDateTime",
     "VISIBILITY",

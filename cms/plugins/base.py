@@ -50,6 +50,89 @@ class Widget:
         return {}
 
 
+@dataclass(frozen=True)
+class AdminView:
+    """A back-office screen of a plugin, mounted at ``/admin/plugins/<plugin><rule>``.
+
+    The view renders inside the back-office layout (navigation, messages,
+    error pages, CSRF); its templates live in the plugin's
+    ``templates/<plugin>/admin/`` folder. A view without a valid ``role``
+    refuses the whole plugin at load.
+    """
+
+    #: URL rule below the plugin's back-office prefix, e.g. ``"/"`` or ``"/<int:id>"``.
+    rule: str
+    #: The view function.
+    view: Callable[..., Any]
+    #: The least role that may open it: ``"admin"``, ``"editor"`` or ``"author"``.
+    role: str = ""
+    #: Menu label (a lazy translation string); ``None`` adds no menu entry.
+    menu: Any = None
+    #: HTTP methods the view answers.
+    methods: tuple[str, ...] = ("GET",)
+    #: Endpoint name within the plugin's back office (default: the function's name).
+    endpoint: str = ""
+    #: Menu position; lower comes first.
+    order: int = 60
+
+    @property
+    def name(self) -> str:
+        """The endpoint name within the plugin's back office."""
+        return self.endpoint or getattr(self.view, "__name__", "")
+
+
+#: Who may call a plugin API endpoint: anyone, any valid token, or a token of a role or above.
+ApiAuth = Literal["public", "token", "author", "editor", "admin"]
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One API endpoint of a plugin, mounted beside the core API (see docs/plugins.md).
+
+    It gets what the core API has: bearer tokens and roles, JSON errors for
+    every refusal (404, 405 with ``Allow``, 415, 422...), the API's CSRF rule
+    and an operation in ``/api/v1/openapi.json``. The view is called with the
+    URL's values, plus ``data`` (the checked body, keyed by each field's
+    ``service_name``) when ``body`` is given; it returns a JSON-able value
+    (answered with ``status``), a :class:`flask.Response`, or ``None`` (204).
+    """
+
+    #: Full path, under ``/api/v1/``, in Flask's syntax: ``/api/v1/x/<int:article_id>``.
+    path: str
+    #: The view function.
+    view: Callable[..., Any]
+    #: The HTTP method (one route per method; several routes may share a path).
+    method: str = "GET"
+    #: Who may call it (:data:`ApiAuth`).
+    auth: str = "public"
+    #: The JSON body's fields (:class:`cms.api.validation.Field`), checked before the view.
+    body: Sequence[Any] = ()
+    #: JSON Schema of a successful answer (default: any object).
+    response: dict[str, Any] | None = None
+    #: Status of a successful answer.
+    status: int = 200
+    #: One line for the OpenAPI document.
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ApiField:
+    """A field a plugin adds to a core API object (and to its OpenAPI schema).
+
+    ``value(obj)`` gives it for one object; while the plugin is disabled or
+    paused the field is ``null``.
+    """
+
+    #: The key in the object's JSON, e.g. ``"rating"``.
+    name: str
+    #: JSON Schema of a value (``null`` is added by the engine).
+    schema: dict[str, Any]
+    #: ``obj -> JSON-able value``.
+    value: Callable[[Any], Any]
+    #: The core object: ``"Article"``, ``"Page"``, ``"Category"`` or ``"Tag"``.
+    on: str = "Article"
+
+
 @dataclass
 class Plugin:
     """The declaration a plugin package exports as ``plugin``."""
@@ -68,6 +151,8 @@ class Plugin:
     blueprint: Any = None
     #: Modules defining the plugin's SQLAlchemy models (imported when the plugin loads).
     models: Sequence[str] = ()
+    #: Back-office screens (:class:`AdminView`), each with the role it needs.
+    admin_views: Sequence[AdminView] = ()
     #: Hook implementations: an object whose methods carry ``@hookimpl``.
     hooks: Any = None
     #: Flask-WTF form class of site-wide plugin settings (stored as JSON), or ``None``.
@@ -78,6 +163,10 @@ class Plugin:
     cli: Any = None
     #: Called once with the app when the plugin loads (register filters, config defaults...).
     setup: Callable[[Any], None] | None = None
+    #: API endpoints under ``/api/v1/`` (:class:`ApiRoute`).
+    api: Sequence[ApiRoute] = ()
+    #: Fields added to core API objects (:class:`ApiField`).
+    api_fields: Sequence[ApiField] = ()
     #: Whether a fresh site enables the plugin.
     enabled_by_default: bool = True
     #: Set by the loader: the package folder (``templates/``, ``static/``, ``migrations/``).
@@ -98,6 +187,13 @@ class Plugin:
         """The plugin's Alembic version folder, if it has one."""
         if self.path and (self.path / "migrations").is_dir():
             return self.path / "migrations"
+        return None
+
+    @property
+    def translations(self) -> Path | None:
+        """The plugin's translation catalogues (``translations/<locale>/LC_MESSAGES/``), if any."""
+        if self.path and (self.path / "translations").is_dir():
+            return self.path / "translations"
         return None
 
     def widget(self, widget_type: str) -> type[Widget] | None:

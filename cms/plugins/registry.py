@@ -9,24 +9,34 @@ left out. A plugin that keeps failing is paused automatically.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pluggy
 from flask import Blueprint, Flask, abort, current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import generations
 from cms.db import database_trouble
-from cms.extensions import db
+from cms.extensions import Model, db
+from cms.i18n import add_translation_directory
 from cms.models import PluginState, utcnow
 from cms.plugins.base import Plugin, Widget
+from cms.plugins.checks import (
+    PluginCheckError,
+    check_branch,
+    check_tables,
+    check_templates,
+    heads,
+    read_revisions,
+)
 from cms.plugins.discovery import discover
 from cms.plugins.spec import CoreSpec
 from cms.themes.manifest import NAME_RE
@@ -45,11 +55,13 @@ class State:
     enabled: bool
     paused_at: Any = None
     paused_reason: str = ""
+    #: Why the plugin is held inactive whatever its setting (its migrations are not applied).
+    held: str = ""
 
     @property
     def active(self) -> bool:
-        """Enabled and not paused."""
-        return self.enabled and self.paused_at is None
+        """Enabled, not paused and not held."""
+        return self.enabled and self.paused_at is None and not self.held
 
 
 class PluginRegistry:
@@ -67,6 +79,10 @@ class PluginRegistry:
         self._states_generation: int | None = None
         self._lock = threading.Lock()
         self._failures: dict[str, deque[float]] = {}
+        #: Newest migration ids of each plugin that has migrations.
+        self._heads: dict[str, set[str]] = {}
+        self._pending: dict[str, str] = {}
+        self._pending_key: tuple[int | None, float] | None = None
 
     # -- loading -----------------------------------------------------------------
 
@@ -78,6 +94,12 @@ class PluginRegistry:
         for name, loader in discover(Path(self.app.config["PLUGINS_DIR"])):
             try:
                 self._load(name, loader())
+            except PluginCheckError as exc:  # a name out of line: refused, said plainly
+                log.error("plugin %s refused: %s", name, exc)
+                self.broken[name] = str(exc)
+                self.plugins.pop(name, None)
+                if self.pm.has_plugin(name):
+                    self.pm.unregister(name=name)
             except Exception as exc:  # a broken plugin must never stop the site
                 log.exception("plugin %s failed to load", name)
                 self.broken[name] = f"{type(exc).__name__}: {exc}"
@@ -86,8 +108,6 @@ class PluginRegistry:
                     self.pm.unregister(name=name)
 
     def _load(self, name: str, module: Any) -> None:
-        import importlib
-
         plugin = getattr(module, "plugin", None)
         if not isinstance(plugin, Plugin):
             raise PluginError("the package exports no `plugin = Plugin(...)` object")
@@ -100,14 +120,18 @@ class PluginRegistry:
                 raise PluginError(f"{widget!r} is not a Widget subclass")
             if not NAME_RE.match(widget.type or "") or not widget.template:
                 raise PluginError(f"widget {widget.__name__} needs a valid type and a template")
-        for models in plugin.models:
-            importlib.import_module(models)
+        check_templates(name, plugin.templates)
+        revisions = read_revisions(plugin.migrations) if plugin.migrations else []
+        check_branch(name, revisions)
+        self._import_models(name, plugin)
         blueprint = plugin.blueprint
         if blueprint is not None and not isinstance(blueprint, Blueprint):
             blueprint = blueprint()
         if blueprint is not None:
             if blueprint.name != name:
-                raise PluginError(f"its blueprint is named {blueprint.name!r}, expected {name!r}")
+                raise PluginCheckError(
+                    f"its blueprint is named {blueprint.name!r}, expected {name!r}"
+                )
             _guard(blueprint, name)
             self.app.register_blueprint(blueprint)
         if plugin.templates is not None and plugin.templates.is_dir():
@@ -116,9 +140,39 @@ class PluginRegistry:
             self.pm.register(plugin.hooks, name=name)
         if plugin.cli is not None:
             self.app.cli.add_command(plugin.cli, name)
+        for mount in self.app.extensions.get("cms_plugin_mounts", []):
+            mount(self.app, plugin)  # e.g. the back office mounts the plugin's admin views
+        if plugin.translations is not None:
+            add_translation_directory(self.app, plugin.translations)
         if plugin.setup is not None:
             plugin.setup(self.app)
         self.plugins[name] = plugin
+        if revisions:
+            self._heads[name] = heads(revisions)
+
+    @staticmethod
+    def _import_models(name: str, plugin: Plugin) -> None:
+        """Import the plugin's model modules; refuse tables outside its ``<name>_`` prefix."""
+        before = set(db.metadata.tables)
+        for models in plugin.models:
+            importlib.import_module(models)
+        added = [db.metadata.tables[t] for t in set(db.metadata.tables) - before]
+        mapped: list[Table] = [
+            table
+            for mapper in Model.registry.mappers
+            if any(
+                mapper.class_.__module__ == m or mapper.class_.__module__.startswith(f"{m}.")
+                for m in plugin.models
+            )
+            for table in mapper.tables
+            if isinstance(table, Table)
+        ]
+        try:
+            check_tables(name, {*added, *mapped})
+        except PluginCheckError:
+            for table in added:  # never let a refused plugin's table reach a migration
+                db.metadata.remove(table)
+            raise
 
     # -- state -------------------------------------------------------------------
 
@@ -142,7 +196,52 @@ class PluginRegistry:
                 return fresh
             with self._lock:
                 self._states, self._states_generation = fresh, generation
+        pending = self.pending_migrations()
+        if pending:
+            return {
+                n: replace(s, held=pending[n]) if n in pending else s
+                for n, s in self._states.items()
+            }
         return self._states
+
+    def pending_migrations(self) -> dict[str, str]:
+        """Enabled plugins whose newest migration is not applied: name -> the reason shown.
+
+        Read when the plugins generation changes, and again every
+        ``PLUGIN_PENDING_RECHECK`` seconds (default 2) while a plugin is held,
+        so a ``cms init`` run elsewhere frees it without a restart.
+        """
+        wanted_heads = {
+            name: wanted
+            for name, wanted in self._heads.items()
+            if name in self._states and self._states[name].enabled
+        }
+        if not wanted_heads:
+            return {}
+        generation = generations.value(generations.PLUGINS)
+        now = time.monotonic()
+        recheck = float(self.app.config.get("PLUGIN_PENDING_RECHECK", 2))
+        key = self._pending_key
+        if (
+            key is not None
+            and key[0] == generation
+            and (not self._pending or now - key[1] < recheck)
+        ):
+            return self._pending
+        try:
+            with db.engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version"))
+                applied = set(rows.scalars())
+        except SQLAlchemyError:  # before `cms init`, or out of reach: nothing is known
+            return {}
+        pending = {
+            name: "its database migrations are not applied; run `cms init`"
+            for name, wanted in wanted_heads.items()
+            if not wanted <= applied
+        }
+        with self._lock:
+            self._pending, self._pending_key = pending, (generation, now)
+        return pending
 
     def is_enabled(self, name: str) -> bool:
         """Whether plugin ``name`` is loaded, enabled and not paused."""

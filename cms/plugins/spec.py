@@ -30,16 +30,118 @@ class CoreSpec:
         """
 
     @hookspec
-    def article_published(self, article: Any) -> None:
-        """An article became public.
+    def article_created(self, article: Any) -> None:
+        """An article was created (any status).
 
-        Called by the article services after the commit that publishes an
-        article, and when a scheduled article's time has come.
+        ``article`` is a :class:`cms.content.events.ArticleEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def article_updated(self, article: Any) -> None:
+        """An article was changed: a save, a bulk action or a revision restored.
+
+        ``article`` is a :class:`cms.content.events.ArticleEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def article_published(self, article: Any) -> None:
+        """An article's stored status became ``published``.
+
+        On creation, on a save or bulk action that publishes it, and when the
+        scheduler (``promote_due_articles``, every 30 s) promotes a scheduled
+        article whose time has come; after ``article_created``/``article_updated``.
+
+        ``article`` is a :class:`cms.content.events.ArticleEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def article_unpublished(self, article: Any) -> None:
+        """Readers could see an article and no longer can (made a draft or rescheduled).
+
+        Fired after ``article_updated``.
+
+        ``article`` is a :class:`cms.content.events.ArticleEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def article_deleted(self, article: Any) -> None:
+        """An article was deleted; the facts are those it had.
+
+        ``article`` is a :class:`cms.content.events.ArticleEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
         """
 
     @hookspec
     def article_saved(self, article: Any, created: bool) -> None:
-        """An article was created or changed (any status); called after the commit."""
+        """An article was created or changed; kept for compatibility.
+
+        Fired right after ``article_created`` or ``article_updated`` with the same
+        ``article`` facts; new plugins implement those instead.
+        """
+
+    @hookspec
+    def page_created(self, page: Any) -> None:
+        """A page was created (any status).
+
+        ``page`` is a :class:`cms.content.events.PageEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def page_updated(self, page: Any) -> None:
+        """A page was changed.
+
+        ``page`` is a :class:`cms.content.events.PageEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def page_published(self, page: Any) -> None:
+        """A page's status became ``published`` (created published, or a save).
+
+        ``page`` is a :class:`cms.content.events.PageEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def page_unpublished(self, page: Any) -> None:
+        """A published page was made a draft.
+
+        ``page`` is a :class:`cms.content.events.PageEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
+
+    @hookspec
+    def page_deleted(self, page: Any) -> None:
+        """A page was deleted (its sub-pages move up; they get no event).
+
+        ``page`` is a :class:`cms.content.events.PageEvent` (plain facts, not a row).
+        Called once after the commit that did it, whoever called the content
+        services (back office, API, ``cms import``, the scheduler, tests); never
+        after a rollback. See :mod:`cms.content.events`.
+        """
 
     @hookspec
     def article_footer(self, article: Any) -> str | None:

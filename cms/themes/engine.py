@@ -28,14 +28,66 @@ CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CORE_STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
+def is_admin_template(template: str) -> bool:
+    """Whether ``template`` belongs to the back office: ``admin/...`` or ``<plugin>/admin/...``."""
+    parts = template.split("/")
+    return parts[0] == "admin" or (len(parts) > 2 and parts[1] == "admin")
+
+
 class ThemeLoader(FileSystemLoader):
-    """A theme's template folder; never serves ``admin/`` templates."""
+    """A theme's template folder; never serves back-office templates."""
 
     def get_source(self, environment: Environment, template: str) -> Any:
         """Refuse back-office templates, else look in the theme folder."""
-        if template.startswith("admin/"):
+        if is_admin_template(template):
             raise TemplateNotFound(template)
         return super().get_source(environment, template)
+
+
+class AdminLoader(BaseLoader):
+    """The templates Flask's own environment (the back office) renders.
+
+    Lookup: the site's admin templates folder (``ADMIN_TEMPLATES_DIR``, for
+    ``admin/...`` and ``<plugin>/admin/...`` only), then the core's
+    templates, then ``<plugin>/admin/...`` from plugin ``<plugin>``'s own
+    ``templates/`` folder. Themes never take part.
+    """
+
+    def __init__(self, themes: ThemeManager, override: Path | None) -> None:
+        self.themes = themes
+        self.override = FileSystemLoader(str(override)) if override else None
+        self.core = FileSystemLoader(str(CORE_TEMPLATES))
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        """The source of ``template``; raises ``TemplateNotFound``."""
+        if self.override is not None and is_admin_template(template):
+            try:
+                return self.override.get_source(environment, template)
+            except TemplateNotFound:
+                pass
+        try:
+            return self.core.get_source(environment, template)
+        except TemplateNotFound:
+            pass
+        plugin = template.split("/")[0]
+        folder = self.themes.plugin_template_dirs.get(plugin)
+        if folder is not None and is_admin_template(template) and not template.startswith("admin/"):
+            return FileSystemLoader(str(folder)).get_source(environment, template)
+        raise TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        """Every template name this loader can serve."""
+        names = set(self.core.list_templates())
+        if self.override is not None and Path(self.override.searchpath[0]).is_dir():
+            names.update(t for t in self.override.list_templates() if is_admin_template(t))
+        for plugin, folder in self.themes.plugin_template_dirs.items():
+            if folder.is_dir():
+                names.update(
+                    t
+                    for t in FileSystemLoader(str(folder)).list_templates()
+                    if t.startswith(f"{plugin}/admin/")
+                )
+        return sorted(names)
 
 
 class ThemeManager:

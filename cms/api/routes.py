@@ -1,0 +1,245 @@
+"""Plugin API endpoints and plugin fields on core API objects.
+
+:func:`mount` turns a plugin's :class:`~cms.plugins.base.ApiRoute` declarations
+into one blueprint made by :func:`cms.api.core.api_blueprint`, so its
+endpoints get the core API's token check, roles, JSON errors and CSRF rule.
+Each path a plugin declares answers every standard method: the undeclared ones
+with a JSON 405 and ``Allow``. A disabled plugin's endpoints answer a JSON 404.
+
+The fields plugins add to core objects (:class:`~cms.plugins.base.ApiField`)
+are checked here and answered by :mod:`cms.api.serializers`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.routing import Rule
+
+from cms.api import auth, serializers
+from cms.api.core import PREFIX, api_blueprint
+from cms.api.errors import ApiError, forbidden, not_found
+from cms.api.validation import (
+    MAX_ID,
+    Field,
+    Resource,
+    is_json_mimetype,
+    parse_fields,
+    read_json_object,
+)
+from cms.models.users import ROLES
+from cms.plugins.base import ApiField, ApiRoute, Plugin
+from cms.plugins.checks import PluginCheckError
+from cms.plugins.registry import registry
+
+log = logging.getLogger(__name__)
+
+#: Methods every declared path answers (the undeclared ones with 405).
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: Methods that never change anything (no body, no content-type rule).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Values of :attr:`ApiRoute.auth`.
+AUTH_VALUES = ("public", "token", *ROLES)
+#: Core objects plugins may add fields to, and the keys the core already answers.
+CORE_OBJECTS = ("Article", "Page", "Category", "Tag")
+
+#: A variable part of a Flask rule: group 1 the converter, group 2 the name.
+VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def blueprint_name(plugin: str) -> str:
+    """The name of plugin ``plugin``'s API blueprint (endpoints are ``<name>.<view>_<method>``)."""
+    return f"{plugin}_api"
+
+
+def _segments(path: str) -> list[str | None]:
+    """The path's segments, ``None`` for a variable one."""
+    return [None if VARIABLE.search(part) else part for part in path.strip("/").split("/")]
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Whether some URL could match both rule paths (same length, static parts agree)."""
+    sa, sb = _segments(a), _segments(b)
+    return len(sa) == len(sb) and all(
+        x is None or y is None or x == y for x, y in zip(sa, sb, strict=True)
+    )
+
+
+def _check(app: Flask, plugin: Plugin) -> None:
+    """Refuse (:class:`PluginError`) routes outside the API, clashes and bad declarations."""
+    own = blueprint_name(plugin.name)
+    seen: set[tuple[str, str]] = set()
+    for route in plugin.api:
+        if not isinstance(route, ApiRoute):
+            raise PluginCheckError(f"{route!r} is not an ApiRoute")
+        path = route.path
+        if not isinstance(path, str) or not path.startswith(PREFIX + "/") or ".." in path:
+            raise PluginCheckError(f"API path {path!r} is outside {PREFIX}/")
+        if route.method.upper() not in METHODS:
+            raise PluginCheckError(f"API path {path}: unknown method {route.method!r}")
+        if route.auth not in AUTH_VALUES:
+            raise PluginCheckError(f"API path {path}: auth must be one of {', '.join(AUTH_VALUES)}")
+        if not callable(route.view):
+            raise PluginCheckError(f"API path {path}: its view is not callable")
+        for spec in route.body:
+            if not isinstance(spec, Field):
+                raise PluginCheckError(
+                    f"API path {path}: {spec!r} is not a cms.api.validation.Field"
+                )
+        key = (path, route.method.upper())
+        if key in seen:
+            raise PluginCheckError(f"API path {path} declares {route.method.upper()} twice")
+        seen.add(key)
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.partition(".")[0] == own or not rule.rule.startswith(PREFIX + "/"):
+                continue
+            if _overlaps(path, rule.rule):
+                raise PluginCheckError(
+                    f"API path {path} clashes with {rule.rule} ({rule.endpoint})"
+                )
+    core_keys = _core_keys()
+    taken = {
+        (f.on, f.name)
+        for other in app.extensions["cms_plugins"].plugins.values()
+        if other.name != plugin.name
+        for f in other.api_fields
+    }
+    for api_field in plugin.api_fields:
+        if not isinstance(api_field, ApiField):
+            raise PluginCheckError(f"{api_field!r} is not an ApiField")
+        if api_field.on not in CORE_OBJECTS:
+            raise PluginCheckError(f"API field {api_field.name}: on must be one of {CORE_OBJECTS}")
+        if not api_field.name.isidentifier() or not isinstance(api_field.schema, dict):
+            raise PluginCheckError(f"API field {api_field.name!r} needs a name and a JSON Schema")
+        if api_field.name in core_keys[api_field.on] or (api_field.on, api_field.name) in taken:
+            raise PluginCheckError(f"API field {api_field.on}.{api_field.name} is already taken")
+
+
+def _core_keys() -> dict[str, set[str]]:
+    """The keys each core object's JSON already has."""
+    schemas = {
+        "Article": serializers.ARTICLE_SCHEMA,
+        "Page": serializers.PAGE_SCHEMA,
+        "Category": serializers.CATEGORY_SCHEMA,
+        "Tag": serializers.TAG_SCHEMA,
+    }
+    return {name: set(schema["properties"]) for name, schema in schemas.items()}
+
+
+def _int_values_in_range(values: dict[str, Any]) -> bool:
+    """Whether every whole-number URL value fits an id column (werkzeug's ``int`` has no bound)."""
+    return all(not isinstance(v, int) or 0 <= v <= MAX_ID for v in values.values())
+
+
+def _endpoint(route: ApiRoute) -> str:
+    return f"{getattr(route.view, '__name__', 'view')}_{route.method.lower()}"
+
+
+def _require(route: ApiRoute) -> None:
+    """Apply :attr:`ApiRoute.auth` (401 without a token, 403 for a lower role)."""
+    if route.auth == "public":
+        return
+    user = auth.require_user()
+    if route.auth != "token" and not user.can(route.auth):
+        raise forbidden()
+
+
+def _make_view(plugin: str, route: ApiRoute) -> Callable[..., Response]:
+    resource = Resource(f"{plugin}.{_endpoint(route)}", tuple(route.body))
+
+    def view(**values: Any) -> Response:
+        if not _int_values_in_range(values):
+            raise not_found()
+        _require(route)
+        method = request.method
+        # An anonymous write must be JSON: a cross-site form cannot send that type.
+        anonymous = auth.current_user() is None
+        if method not in SAFE_METHODS and anonymous and not is_json_mimetype(request.mimetype):
+            raise ApiError(415, _("Send the body as JSON (Content-Type: application/json)."))
+        if route.body:
+            values["data"] = parse_fields(resource, read_json_object(), creating=True)
+        result = route.view(**values)
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status=204)
+        response = jsonify(result)
+        response.status_code = route.status
+        return response
+
+    view.__name__ = _endpoint(route)
+    view.__doc__ = route.view.__doc__
+    return view
+
+
+def _not_allowed(allowed: list[str]) -> Callable[..., Response]:
+    def view(**_values: Any) -> Response:
+        raise ApiError(
+            405, _("This method is not allowed here."), headers={"Allow": ", ".join(allowed)}
+        )
+
+    return view
+
+
+def mount(app: Flask, plugin: Plugin) -> Blueprint | None:
+    """Check plugin ``plugin``'s API declarations and register its endpoints on ``app``.
+
+    Installed as a plugin mount (``app.extensions["cms_plugin_mounts"]``) when
+    the core API's blueprint is registered. Raises
+    :class:`~cms.plugins.checks.PluginCheckError` (the plugin is then listed as
+    broken) for a path outside ``/api/v1/``, one that overlaps a core or
+    another plugin's path, an unknown method or ``auth``, or a clashing
+    :class:`ApiField`.
+    """
+    _check(app, plugin)
+    if not plugin.api:
+        return None
+    name = plugin.name
+
+    def only_when_active() -> None:
+        if not registry().is_enabled(name):
+            raise not_found()
+
+    blueprint = api_blueprint(blueprint_name(name), f"plugins.{name}", guard=only_when_active)
+    by_path: dict[str, list[ApiRoute]] = {}
+    for route in plugin.api:
+        by_path.setdefault(route.path, []).append(route)
+    for index, (path, routes) in enumerate(by_path.items()):
+        declared = sorted({r.method.upper() for r in routes})
+        for route in routes:
+            blueprint.add_url_rule(
+                path, _endpoint(route), _make_view(name, route), methods=[route.method.upper()]
+            )
+        allowed = sorted({*declared, "OPTIONS", *(["HEAD"] if "GET" in declared else [])})
+        others = [m for m in METHODS if m not in declared]
+        if others:
+            blueprint.add_url_rule(
+                path, f"_not_allowed_{index}", _not_allowed(allowed), methods=others
+            )
+    app.register_blueprint(blueprint)
+    log.debug("plugin %s: %d API routes mounted", name, len(plugin.api))
+    return blueprint
+
+
+def active_routes() -> list[tuple[Plugin, ApiRoute, Rule]]:
+    """``(plugin, route, rule)`` of every active plugin's API endpoints, in declaration order."""
+    plugins = registry()
+    rules = {rule.endpoint: rule for rule in plugins.app.url_map.iter_rules()}
+    found = []
+    for name in plugins.enabled_names():
+        plugin = plugins.plugins[name]
+        for route in plugin.api:
+            rule = rules.get(f"{blueprint_name(name)}.{_endpoint(route)}")
+            if rule is not None:
+                found.append((plugin, route, rule))
+    return found
+
+
+def operation_id(plugin: Plugin, route: ApiRoute) -> str:
+    """The OpenAPI ``operationId`` of a plugin route."""
+    return f"{plugin.name}_{_endpoint(route)}"

@@ -1,0 +1,141 @@
+"""The checks a plugin passes at load: one name everywhere, and its migrations.
+
+A plugin's name is its blueprint name, its template folder
+(``templates/<name>/``), the prefix of every table (``<name>_``) and the
+label of its Alembic branch (STYLE.md, "Check a plugin's one name at load").
+Each check raises :class:`PluginCheckError` with a message for the back office.
+Migration files are read with :mod:`ast`, never executed, so a plugin is
+checked without running its code.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Table
+
+log = logging.getLogger(__name__)
+
+
+class PluginCheckError(Exception):
+    """A plugin that does not keep to its one name; the message says what is wrong."""
+
+
+def check_tables(name: str, tables: Iterable[Table]) -> None:
+    """Refuse tables whose name does not start with ``<name>_``.
+
+    Raises :class:`PluginCheckError` naming the first offending table.
+    """
+    prefix = f"{name}_"
+    for table in sorted(tables, key=lambda t: t.name):
+        if not table.name.startswith(prefix):
+            raise PluginCheckError(
+                f"its table {table.name!r} does not start with the plugin's prefix {prefix!r}"
+            )
+
+
+def check_templates(name: str, folder: Path | None) -> None:
+    """Refuse a ``templates/`` folder holding anything but ``<name>/`` (hidden files aside)."""
+    if folder is None or not folder.is_dir():
+        return
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.name != name or not entry.is_dir():
+            raise PluginCheckError(
+                f"its templates must sit in templates/{name}/, found templates/{entry.name}"
+            )
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One migration file of a plugin, as declared (never executed)."""
+
+    #: The revision id.
+    revision: str
+    #: The revisions it follows (empty for a root).
+    down: tuple[str, ...]
+    #: Its branch labels.
+    labels: tuple[str, ...]
+    #: The file it was read from.
+    path: Path
+
+
+def _literal(node: ast.expr | None) -> tuple[str, ...]:
+    """A string, a tuple/list of strings or ``None`` as a tuple of strings."""
+    if node is None:
+        return ()
+    value = ast.literal_eval(node)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(f"unexpected value {value!r}")
+
+
+def read_revisions(folder: Path) -> list[Revision]:
+    """The migrations in ``folder`` (``*.py``), read without importing them.
+
+    Raises :class:`PluginCheckError` for a file without a literal ``revision``.
+    """
+    revisions = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            found: dict[str, ast.expr | None] = {}
+            for node in tree.body:
+                target = None
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0], node.value
+                elif isinstance(node, ast.AnnAssign):
+                    target, value = node.target, node.value  # type: ignore[assignment]
+                if isinstance(target, ast.Name):
+                    found[target.id] = value
+            ids = _literal(found.get("revision"))
+            if len(ids) != 1:
+                raise ValueError("no revision id")
+            revisions.append(
+                Revision(
+                    ids[0],
+                    _literal(found.get("down_revision")),
+                    _literal(found.get("branch_labels")),
+                    path,
+                )
+            )
+        except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+            raise PluginCheckError(f"its migration {path.name} cannot be read: {exc}") from exc
+    return revisions
+
+
+def check_branch(name: str, revisions: list[Revision]) -> None:
+    """Refuse migrations whose branch is not labelled ``name``.
+
+    Every root revision (one that follows no revision of the plugin) must carry
+    the label ``name``, and no revision may carry another label.
+    """
+    own = {r.revision for r in revisions}
+    for rev in revisions:
+        wrong = [label for label in rev.labels if label != name]
+        if wrong:
+            raise PluginCheckError(
+                f"its migration {rev.path.name} has the branch label {wrong[0]!r},"
+                f" expected {name!r}"
+            )
+        if not any(d in own for d in rev.down) and name not in rev.labels:
+            raise PluginCheckError(
+                f"its first migration {rev.path.name} needs branch_labels = ({name!r},)"
+            )
+
+
+def heads(revisions: list[Revision]) -> set[str]:
+    """The revisions no other revision of the plugin follows (its newest ones)."""
+    followed = {d for r in revisions for d in r.down}
+    return {r.revision for r in revisions if r.revision not in followed}

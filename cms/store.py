@@ -1,0 +1,819 @@
+"""The shared store: what every worker and every host of one site must agree on.
+
+Atomic counters, presence sets with expiry ("online now"), single-use tokens with
+expiry (captcha answers, vote receipts) and rate limits, for the core and plugins
+alike. Per-process memory is never used for these: with two workers it would be
+wrong.
+
+Backends:
+
+- **Redis** when ``CMS_REDIS_URL`` is set (``INCRBY``, sorted sets for presence,
+  a Lua ``GET``+``DEL`` for single-use tokens), with short socket timeouts
+  (``STORE_REDIS_TIMEOUT``, seconds). Keys start with ``STORE_PREFIX`` (default:
+  derived from ``CMS_SITE_URL`` or the instance folder), so several sites can share
+  one Redis.
+- **The database** otherwise, and while Redis is unreachable: the tables of
+  :mod:`cms.models.store`, written with ``INSERT ... ON CONFLICT DO UPDATE`` and
+  ``DELETE ... RETURNING`` (SQLite 3.35+ and PostgreSQL alike). A Redis failure is
+  logged once; Redis is tried again after ``STORE_REDIS_RETRY`` seconds. Values
+  written to the database while Redis was down are not copied back to Redis.
+
+Writes that readers cause (:func:`incr_later`, :func:`touch`) never make a reader
+wait for a database write lock: on the database they are buffered in the process
+and written in one batch every ``STORE_FLUSH_INTERVAL`` seconds (default 1) by a
+background thread, so every worker reads them within 2 seconds; the writing worker
+reads its own at once. Everything else (:func:`incr`, tokens, :func:`hit`) is
+written before the call returns.
+
+Rate limits of Flask-Limiter go through the store as well: :class:`LimitsStorage`
+is a ``limits`` storage registered for the scheme ``cms+store://`` (the default
+``RATELIMIT_STORAGE_URI``), so sign-in throttling holds across workers without
+Redis and with Redis down.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+from flask import Flask, current_app, has_app_context
+from limits.storage import Storage
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from sqlalchemy import bindparam, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
+
+from cms.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Key of the site's :class:`Store` in ``app.extensions``.
+EXTENSION_KEY = "cms_store"
+#: Seconds between two writes of the buffered counters and presence pings.
+DEFAULT_FLUSH_INTERVAL = 1.0
+#: Seconds a Redis command may take (connect, send, receive) before the database is used.
+DEFAULT_REDIS_TIMEOUT = 0.3
+#: Seconds after a Redis failure before Redis is tried again.
+DEFAULT_REDIS_RETRY = 30.0
+#: Most distinct keys a process buffers; past it new buffered writes are dropped (logged).
+MAX_PENDING = 100_000
+#: Every this many token writes, a process deletes the expired tokens and presence rows.
+PURGE_EVERY = 200
+#: Prefix of the counters behind rate limits (:func:`hit` and :class:`LimitsStorage`).
+LIMIT_PREFIX = "limit:"
+
+_INCR_SQL = text(
+    'INSERT INTO store_counter ("key", value, expires_at) VALUES (:key, :amount, :expires_at) '
+    'ON CONFLICT ("key") DO UPDATE SET '
+    "value = CASE WHEN store_counter.expires_at IS NOT NULL AND store_counter.expires_at <= :now "
+    "THEN excluded.value ELSE store_counter.value + excluded.value END, "
+    "expires_at = CASE WHEN store_counter.expires_at IS NOT NULL "
+    "AND store_counter.expires_at <= :now "
+    "THEN excluded.expires_at ELSE store_counter.expires_at END "
+    "RETURNING value"
+)
+_GET_SQL = text(
+    'SELECT "key", value FROM store_counter WHERE "key" IN :keys '
+    "AND (expires_at IS NULL OR expires_at > :now)"
+).bindparams(bindparam("keys", expanding=True))
+_EXPIRY_SQL = text(
+    'SELECT expires_at FROM store_counter WHERE "key" = :key '
+    "AND (expires_at IS NULL OR expires_at > :now)"
+)
+_TOUCH_SQL = text(
+    "INSERT INTO store_presence (set_name, member, expires_at) "
+    "VALUES (:set_name, :member, :expires_at) "
+    "ON CONFLICT (set_name, member) DO UPDATE SET expires_at = CASE "
+    "WHEN excluded.expires_at > store_presence.expires_at THEN excluded.expires_at "
+    "ELSE store_presence.expires_at END"
+)
+_COUNT_SQL = text(
+    "SELECT count(*) FROM store_presence WHERE set_name = :set_name AND expires_at > :now"
+)
+_PRESENT_SQL = text(
+    "SELECT member FROM store_presence WHERE set_name = :set_name AND expires_at > :now "
+    "AND member IN :members"
+).bindparams(bindparam("members", expanding=True))
+_PUT_TOKEN_SQL = text(
+    "INSERT INTO store_token (namespace, token, value, expires_at) "
+    "VALUES (:namespace, :token, :value, :expires_at) "
+    "ON CONFLICT (namespace, token) DO UPDATE SET "
+    "value = excluded.value, expires_at = excluded.expires_at"
+)
+_TAKE_TOKEN_SQL = text(
+    "DELETE FROM store_token WHERE namespace = :namespace AND token = :token "
+    "RETURNING value, expires_at"
+)
+
+#: Redis: add to a counter; set its expiry (milliseconds, ARGV[2]) when it has none.
+_REDIS_INCR = """
+local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ms = tonumber(ARGV[2])
+if ms > 0 and redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ms) end
+return v
+"""
+#: Redis: add a member with its expiry score; keep the set as long as its longest member.
+_REDIS_TOUCH = """
+local cur = redis.call('ZSCORE', KEYS[1], ARGV[2])
+if (not cur) or tonumber(cur) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+end
+local ms = tonumber(ARGV[3])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('PEXPIRE', KEYS[1], ms) end
+return 1
+"""
+#: Redis: read and delete a token in one step (``GETDEL`` of Redis 6.2, for older ones too).
+_REDIS_TAKE = """
+local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v
+"""
+
+
+def _check_name(what: str, value: str, size: int) -> None:
+    if not isinstance(value, str) or not value or len(value) > size:
+        raise ValueError(f"{what} must be a non-empty string of at most {size} characters")
+
+
+def _check_seconds(what: str, value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise ValueError(f"{what} must be a positive number of seconds, not {value!r}")
+
+
+class DatabaseBackend:
+    """The store in the site's database (tables of :mod:`cms.models.store`).
+
+    Every call runs in its own short transaction on ``engine``, apart from the
+    request's session, so it never commits or rolls back the caller's work.
+    Raises :class:`sqlalchemy.exc.SQLAlchemyError` when the database fails.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        #: The engine of the site's database.
+        self.engine = engine
+
+    def incr(self, key: str, amount: int, ttl_seconds: float | None, now: float) -> int:
+        """Add ``amount`` to counter ``key`` and return the new value (atomic)."""
+        expires_at = None if ttl_seconds is None else now + ttl_seconds
+        params = {"key": key, "amount": amount, "expires_at": expires_at, "now": now}
+        with self.engine.begin() as conn:
+            return int(conn.execute(_INCR_SQL, params).scalar_one())
+
+    def incr_many(self, amounts: dict[str, int], now: float) -> None:
+        """Add each amount of ``{key: amount}`` to its counter, in one transaction."""
+        rows = [
+            {"key": key, "amount": amount, "expires_at": None, "now": now}
+            for key, amount in sorted(amounts.items())  # one order: no deadlock between workers
+        ]
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(_INCR_SQL, row)
+
+    def get_many(self, keys: list[str], now: float) -> dict[str, int]:
+        """The current values of ``keys`` (missing or expired: 0)."""
+        found = dict.fromkeys(keys, 0)
+        if keys:
+            with self.engine.connect() as conn:
+                for key, value in conn.execute(_GET_SQL, {"keys": keys, "now": now}):
+                    found[key] = int(value)
+        return found
+
+    def expiry(self, key: str, now: float) -> float | None:
+        """Seconds since the epoch when counter ``key`` restarts; None: never or absent."""
+        with self.engine.connect() as conn:
+            value = conn.execute(_EXPIRY_SQL, {"key": key, "now": now}).scalar()
+        return None if value is None else float(value)
+
+    def delete_counters(self, keys: list[str] | None = None, prefix: str | None = None) -> int:
+        """Delete the named counters, or every counter whose key starts with ``prefix``."""
+        with self.engine.begin() as conn:
+            if prefix is not None:
+                result = conn.execute(
+                    text('DELETE FROM store_counter WHERE substr("key", 1, :size) = :prefix'),
+                    {"size": len(prefix), "prefix": prefix},
+                )
+            else:
+                result = conn.execute(
+                    text('DELETE FROM store_counter WHERE "key" IN :keys').bindparams(
+                        bindparam("keys", expanding=True)
+                    ),
+                    {"keys": keys or [""]},
+                )
+        return int(result.rowcount or 0)
+
+    def touch_many(self, members: dict[tuple[str, str], float]) -> None:
+        """Mark each ``(set_name, member)`` present until its time (seconds since the epoch)."""
+        rows = [
+            {"set_name": set_name, "member": member, "expires_at": expires_at}
+            for (set_name, member), expires_at in sorted(members.items())
+        ]
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(_TOUCH_SQL, row)
+
+    def count(self, set_name: str, now: float, pending: Iterable[str] = ()) -> int:
+        """Members of ``set_name`` present now, plus those of ``pending`` not stored yet."""
+        pending = list(pending)
+        with self.engine.connect() as conn:
+            total = int(conn.execute(_COUNT_SQL, {"set_name": set_name, "now": now}).scalar_one())
+            if pending:
+                stored = set(
+                    conn.execute(
+                        _PRESENT_SQL, {"set_name": set_name, "now": now, "members": pending}
+                    ).scalars()
+                )
+                total += len(set(pending) - stored)
+        return total
+
+    def put_token(
+        self, namespace: str, token: str, value: str, ttl_seconds: float, now: float
+    ) -> None:
+        """Store ``token`` (replacing one of the same name) until ``now + ttl_seconds``."""
+        params = {
+            "namespace": namespace,
+            "token": token,
+            "value": value,
+            "expires_at": now + ttl_seconds,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(_PUT_TOKEN_SQL, params)
+
+    def take_token(self, namespace: str, token: str, now: float) -> str | None:
+        """Delete ``token`` and return its value, or None if absent or expired (atomic)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(_TAKE_TOKEN_SQL, {"namespace": namespace, "token": token}).first()
+        if row is None or float(row.expires_at) <= now:
+            return None
+        return str(row.value)
+
+    def purge(self, now: float) -> None:
+        """Delete expired tokens, presence rows and counters."""
+        with self.engine.begin() as conn:
+            conn.execute(text("DELETE FROM store_token WHERE expires_at <= :now"), {"now": now})
+            conn.execute(text("DELETE FROM store_presence WHERE expires_at <= :now"), {"now": now})
+            conn.execute(
+                text(
+                    "DELETE FROM store_counter WHERE expires_at IS NOT NULL AND expires_at <= :now"
+                ),
+                {"now": now},
+            )
+
+
+class RedisBackend:
+    """The store in Redis; every key starts with ``prefix``.
+
+    Raises :class:`redis.RedisError` when Redis fails or is slower than its timeout.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        #: The Redis client (short timeouts, no retries).
+        self.client = client
+        #: What every key of this site starts with.
+        self.prefix = prefix
+        self._incr = client.register_script(_REDIS_INCR)
+        self._touch = client.register_script(_REDIS_TOUCH)
+        self._take = client.register_script(_REDIS_TAKE)
+
+    def _counter(self, key: str) -> str:
+        return f"{self.prefix}c:{key}"
+
+    def incr(self, key: str, amount: int, ttl_seconds: float | None, now: float) -> int:
+        """Add ``amount`` to counter ``key`` and return the new value (``INCRBY``)."""
+        ms = 0 if ttl_seconds is None else max(1, int(ttl_seconds * 1000))
+        return int(self._incr(keys=[self._counter(key)], args=[amount, ms]))
+
+    def get_many(self, keys: list[str], now: float) -> dict[str, int]:
+        """The current values of ``keys`` (missing or expired: 0)."""
+        if not keys:
+            return {}
+        values = self.client.mget([self._counter(key) for key in keys])
+        return {key: int(value or 0) for key, value in zip(keys, values, strict=True)}
+
+    def expiry(self, key: str, now: float) -> float | None:
+        """Seconds since the epoch when counter ``key`` restarts; None: never or absent."""
+        ms = int(self.client.pttl(self._counter(key)))
+        return None if ms < 0 else now + ms / 1000
+
+    def delete_counters(self, keys: list[str] | None = None, prefix: str | None = None) -> int:
+        """Delete the named counters, or every counter whose key starts with ``prefix``."""
+        if prefix is not None:
+            pattern = self._counter(prefix).replace("*", r"\*").replace("?", r"\?") + "*"
+            names = list(self.client.scan_iter(match=pattern, count=500))
+        else:
+            names = [self._counter(key) for key in keys or []]
+        return int(self.client.delete(*names)) if names else 0
+
+    def touch(self, set_name: str, member: str, ttl_seconds: float, now: float) -> None:
+        """Mark ``member`` of ``set_name`` present for ``ttl_seconds`` (a sorted set)."""
+        ms = max(1, int(ttl_seconds * 1000))
+        self._touch(keys=[f"{self.prefix}p:{set_name}"], args=[now + ttl_seconds, member, ms])
+
+    def count(self, set_name: str, now: float) -> int:
+        """Members of ``set_name`` present now (older ones are removed)."""
+        key = f"{self.prefix}p:{set_name}"
+        pipe = self.client.pipeline()
+        pipe.zremrangebyscore(key, "-inf", now)
+        pipe.zcard(key)
+        return int(pipe.execute()[1])
+
+    def put_token(
+        self, namespace: str, token: str, value: str, ttl_seconds: float, now: float
+    ) -> None:
+        """Store ``token`` until ``ttl_seconds`` from now (``SET ... PX``)."""
+        ms = max(1, int(ttl_seconds * 1000))
+        self.client.set(f"{self.prefix}t:{namespace}:{token}", value, px=ms)
+
+    def take_token(self, namespace: str, token: str, now: float) -> str | None:
+        """Delete ``token`` and return its value, or None if absent or expired (atomic)."""
+        value = self._take(keys=[f"{self.prefix}t:{namespace}:{token}"])
+        return None if value is None else str(value)
+
+
+class Store:
+    """The shared store of one site: Redis when configured and reachable, else the database.
+
+    Create it with :func:`init_app`; reach it with :func:`get_store` or the
+    module functions (:func:`incr`, :func:`touch`...), which use the current app's.
+    """
+
+    def __init__(
+        self,
+        database: DatabaseBackend,
+        redis_backend: RedisBackend | None = None,
+        *,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        redis_retry: float = DEFAULT_REDIS_RETRY,
+    ) -> None:
+        #: The database backend (always there: the fallback).
+        self.database = database
+        #: The Redis backend, if ``CMS_REDIS_URL`` is set.
+        self.redis_backend = redis_backend
+        #: Seconds between two writes of the buffered counters and presence pings.
+        self.flush_interval = flush_interval
+        #: Seconds after a Redis failure before Redis is tried again.
+        self.redis_retry = redis_retry
+        self._lock = threading.Lock()
+        self._redis_down_until = 0.0
+        self._redis_down = False
+        self._pending_counts: dict[str, int] = {}
+        self._pending_presence: dict[tuple[str, str], float] = {}
+        self._flush_failed = False
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self._wake = threading.Event()
+        self._token_writes = 0
+        self._in_flight = 0
+        _STORES.add(self)
+
+    # -- Redis and its fallback -------------------------------------------------
+
+    @property
+    def redis(self) -> redis.Redis | None:
+        """The Redis client when Redis is configured and not known to be down, else None.
+
+        For plugins that need more than the store offers; it has short timeouts, so
+        catch :class:`redis.RedisError` and degrade.
+        """
+        if self.redis_backend is None or time.monotonic() < self._redis_down_until:
+            return None
+        return self.redis_backend.client
+
+    def _use_redis(self) -> RedisBackend | None:
+        if self.redis_backend is None or time.monotonic() < self._redis_down_until:
+            return None
+        return self.redis_backend
+
+    def _redis_failed(self, exc: Exception) -> None:
+        with self._lock:
+            self._redis_down_until = time.monotonic() + self.redis_retry
+            first = not self._redis_down
+            self._redis_down = True
+        if first:
+            log.warning(
+                "Redis is unreachable (%s); the shared store uses the database, "
+                "and tries Redis again every %.0f s",
+                exc,
+                self.redis_retry,
+            )
+
+    def _redis_worked(self) -> None:
+        if self._redis_down:
+            with self._lock:
+                was_down, self._redis_down = self._redis_down, False
+            if was_down:
+                log.warning("Redis answers again; the shared store uses it")
+
+    def _call(self, name: str, *args: Any) -> Any:
+        """Run backend method ``name`` on Redis if it is up, else (or on failure) the database."""
+        backend = self._use_redis()
+        if backend is not None:
+            try:
+                result = getattr(backend, name)(*args)
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+            else:
+                self._redis_worked()
+                return result
+        return getattr(self.database, name)(*args)
+
+    # -- counters ---------------------------------------------------------------
+
+    def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
+        """Add ``amount`` to counter ``key`` now and return its new value (atomic).
+
+        ``ttl_seconds``: a new counter restarts from zero that many seconds after its
+        first increment. For writes a reader causes, use :meth:`incr_later`.
+        """
+        _check_name("a counter key", key, 255)
+        _check_seconds("ttl_seconds", ttl_seconds)
+        return int(self._call("incr", key, int(amount), ttl_seconds, time.time()))
+
+    def incr_later(self, key: str, amount: int = 1) -> None:
+        """Add ``amount`` to counter ``key`` without waiting for a lock.
+
+        With Redis, at once; on the database, buffered and written within
+        :attr:`flush_interval` seconds. Every worker reads it within 2 seconds.
+        """
+        _check_name("a counter key", key, 255)
+        backend = self._use_redis()
+        if backend is not None:
+            try:
+                backend.incr(key, int(amount), None, time.time())
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+            else:
+                self._redis_worked()
+                return
+        self._reset_after_fork()
+        with self._lock:
+            if key not in self._pending_counts and len(self._pending_counts) >= MAX_PENDING:
+                log.warning("too many buffered counters; %s not counted", key)
+                return
+            self._pending_counts[key] = self._pending_counts.get(key, 0) + int(amount)
+        self._start_flusher()
+
+    def get(self, key: str) -> int:
+        """The value of counter ``key`` (0 if absent or expired), this worker's buffer included."""
+        return self.get_many([key])[key]
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, int]:
+        """``{key: value}`` of several counters in one round trip (absent: 0)."""
+        names = list(dict.fromkeys(keys))
+        values: dict[str, int] = self._call("get_many", names, time.time())
+        with self._lock:
+            for key in names:
+                values[key] = values.get(key, 0) + self._pending_counts.get(key, 0)
+        return values
+
+    def expiry(self, key: str) -> float | None:
+        """Seconds since the epoch when counter ``key`` restarts; None: never or absent."""
+        result: float | None = self._call("expiry", key, time.time())
+        return result
+
+    def delete(self, *keys: str) -> int:
+        """Delete counters ``keys``; return how many existed (in the backend in use)."""
+        return int(self._call("delete_counters", list(keys), None))
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every counter whose key starts with ``prefix``; return how many."""
+        return int(self._call("delete_counters", None, prefix))
+
+    # -- presence ---------------------------------------------------------------
+
+    def touch(self, set_name: str, member: str, ttl_seconds: float) -> None:
+        """Mark ``member`` of ``set_name`` present for ``ttl_seconds`` from now.
+
+        Never waits for a lock: on the database it is buffered like :meth:`incr_later`.
+        """
+        _check_name("a set name", set_name, 255)
+        _check_name("a member", member, 255)
+        _check_seconds("ttl_seconds", ttl_seconds)
+        now = time.time()
+        backend = self._use_redis()
+        if backend is not None:
+            try:
+                backend.touch(set_name, member, ttl_seconds, now)
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+            else:
+                self._redis_worked()
+                return
+        self._reset_after_fork()
+        expires_at = now + ttl_seconds
+        with self._lock:
+            pending = self._pending_presence
+            if (set_name, member) not in pending and len(pending) >= MAX_PENDING:
+                log.warning("too many buffered presence pings; %s not counted", set_name)
+                return
+            pending[(set_name, member)] = max(pending.get((set_name, member), 0.0), expires_at)
+        self._start_flusher()
+
+    def count(self, set_name: str) -> int:
+        """How many members of ``set_name`` were touched within their ttl."""
+        now = time.time()
+        backend = self._use_redis()
+        if backend is not None:
+            try:
+                result = backend.count(set_name, now)
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+            else:
+                self._redis_worked()
+                return result
+        with self._lock:
+            pending = [
+                member
+                for (name, member), expires_at in self._pending_presence.items()
+                if name == set_name and expires_at > now
+            ]
+        return self.database.count(set_name, now, pending)
+
+    # -- single-use tokens --------------------------------------------------------
+
+    def put_token(self, namespace: str, token: str, value: str, ttl_seconds: float) -> None:
+        """Keep ``value`` under ``token`` for ``ttl_seconds``, for one :meth:`take_token`."""
+        _check_name("a namespace", namespace, 100)
+        _check_name("a token", token, 255)
+        _check_seconds("ttl_seconds", ttl_seconds)
+        self._call("put_token", namespace, token, str(value), float(ttl_seconds), time.time())
+        self._token_writes += 1
+        if self._token_writes % PURGE_EVERY == 0:
+            self._purge()
+
+    def take_token(self, namespace: str, token: str) -> str | None:
+        """The token's value, removed in the same step; None if unknown, taken or expired.
+
+        Of several concurrent takers, exactly one gets the value.
+        """
+        if not namespace or not token or len(namespace) > 100 or len(token) > 255:
+            return None  # no such token can exist
+        result: str | None = self._call("take_token", namespace, token, time.time())
+        return result
+
+    # -- rate limits ------------------------------------------------------------
+
+    def hit(self, key: str, limit: int, window_seconds: float) -> bool:
+        """Count one hit of ``key``; True while at most ``limit`` hits fall in this window.
+
+        A fixed window: windows of ``window_seconds`` start at multiples of it since
+        the epoch, so all workers and hosts share them.
+        """
+        _check_seconds("window_seconds", window_seconds)
+        if limit < 0:
+            raise ValueError(f"limit must be zero or more, not {limit!r}")
+        now = time.time()
+        window = int(now // window_seconds)
+        name = f"{LIMIT_PREFIX}hit:{key}:{window}"
+        ttl = (window + 1) * window_seconds - now
+        return self.incr(name, 1, max(ttl, 0.001)) <= limit
+
+    # -- the buffer -------------------------------------------------------------
+
+    def _reset_after_fork(self) -> None:
+        if self._pid != os.getpid():  # a forked worker: the parent's buffer is not ours
+            # The parent's lock may have been held by a thread that does not exist here.
+            self._lock = threading.Lock()
+            self._pid = os.getpid()
+            self._pending_counts = {}
+            self._pending_presence = {}
+            self._thread = None
+
+    def _start_flusher(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(
+                target=_flush_loop, args=(weakref.ref(self),), name="cms-store-flush", daemon=True
+            )
+            self._thread.start()
+
+    def flush(self) -> bool:
+        """Write the buffered counters and presence pings now; False if the database failed.
+
+        What could not be written stays buffered for the next try.
+        """
+        with self._lock:
+            counts, self._pending_counts = self._pending_counts, {}
+            presence, self._pending_presence = self._pending_presence, {}
+            self._in_flight = len(counts) + len(presence)
+        try:
+            return self._write(counts, presence)
+        finally:
+            self._in_flight = 0
+
+    def _write(self, counts: dict[str, int], presence: dict[tuple[str, str], float]) -> bool:
+        if not counts and not presence:
+            return True
+        try:
+            now = time.time()
+            if counts:
+                self.database.incr_many(counts, now)
+                counts = {}
+            if presence:
+                self.database.touch_many(presence)
+        except sa_exc.SQLAlchemyError as exc:
+            with self._lock:
+                for key, amount in counts.items():
+                    self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+                for member, expires_at in presence.items():
+                    kept = self._pending_presence.get(member, 0.0)
+                    self._pending_presence[member] = max(kept, expires_at)
+            if not self._flush_failed:
+                log.warning("the shared store could not write its buffer (%s); retrying", exc)
+            self._flush_failed = True
+            return False
+        self._flush_failed = False
+        return True
+
+    def pending(self) -> int:
+        """How many buffered counters and presence pings wait to be written."""
+        with self._lock:
+            return len(self._pending_counts) + len(self._pending_presence) + self._in_flight
+
+    def _purge(self) -> None:
+        try:
+            self.database.purge(time.time())
+        except sa_exc.SQLAlchemyError as exc:
+            log.info("expired store rows not purged: %s", exc)
+
+
+#: Every store of this process, flushed at exit.
+_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+#: Idle flush rounds after which the flush thread ends (it restarts on the next write).
+_IDLE_ROUNDS = 30
+
+
+def _flush_loop(ref: weakref.ReferenceType[Store]) -> None:
+    idle = 0
+    while True:
+        store = ref()
+        if store is None:
+            return
+        interval = store.flush_interval
+        wake = store._wake
+        del store
+        wake.wait(interval)
+        store = ref()
+        if store is None:
+            return
+        idle = idle + 1 if store.pending() == 0 else 0
+        store.flush()
+        if idle >= _IDLE_ROUNDS:
+            with store._lock:  # a write after this starts a new thread
+                if not store._pending_counts and not store._pending_presence:
+                    store._thread = None
+                    return
+        del store
+
+
+@atexit.register
+def flush_all() -> None:
+    """Write the buffer of every store of this process now (at exit, and before a test ends)."""
+    for store in list(_STORES):
+        if store._pid == os.getpid():
+            store.flush()
+
+
+def default_prefix(app: Flask) -> str:
+    """The Redis key prefix of a site: a hash of ``SITE_URL``, else of the instance folder."""
+    identity = app.config.get("SITE_URL") or app.instance_path
+    return "cms:" + hashlib.sha256(str(identity).encode()).hexdigest()[:12] + ":"
+
+
+def init_app(app: Flask) -> Store:
+    """Create the site's store from its settings and keep it in ``app.extensions``.
+
+    Settings: ``REDIS_URL``, ``STORE_PREFIX``, ``STORE_REDIS_TIMEOUT`` (seconds),
+    ``STORE_REDIS_RETRY`` (seconds), ``STORE_FLUSH_INTERVAL`` (seconds). Must run
+    inside an app context, after the database is configured.
+    """
+    prefix = app.config.get("STORE_PREFIX") or default_prefix(app)
+    redis_backend = None
+    url = app.config.get("REDIS_URL")
+    if url:
+        timeout = float(app.config.get("STORE_REDIS_TIMEOUT", DEFAULT_REDIS_TIMEOUT))
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+            decode_responses=True,
+        )
+        redis_backend = RedisBackend(client, prefix)
+    store = Store(
+        DatabaseBackend(db.engine),
+        redis_backend,
+        flush_interval=float(app.config.get("STORE_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL)),
+        redis_retry=float(app.config.get("STORE_REDIS_RETRY", DEFAULT_REDIS_RETRY)),
+    )
+    app.extensions[EXTENSION_KEY] = store
+    return store
+
+
+def get_store(app: Flask | None = None) -> Store:
+    """The store of ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    store: Store = target.extensions[EXTENSION_KEY]
+    return store
+
+
+def incr(key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
+    """:meth:`Store.incr` on the current app's store."""
+    return get_store().incr(key, amount, ttl_seconds)
+
+
+def incr_later(key: str, amount: int = 1) -> None:
+    """:meth:`Store.incr_later` on the current app's store."""
+    get_store().incr_later(key, amount)
+
+
+def get(key: str) -> int:
+    """:meth:`Store.get` on the current app's store."""
+    return get_store().get(key)
+
+
+def get_many(keys: Iterable[str]) -> dict[str, int]:
+    """:meth:`Store.get_many` on the current app's store."""
+    return get_store().get_many(keys)
+
+
+def touch(set_name: str, member: str, ttl_seconds: float) -> None:
+    """:meth:`Store.touch` on the current app's store."""
+    get_store().touch(set_name, member, ttl_seconds)
+
+
+def count(set_name: str) -> int:
+    """:meth:`Store.count` on the current app's store."""
+    return get_store().count(set_name)
+
+
+def put_token(namespace: str, token: str, value: str, ttl_seconds: float) -> None:
+    """:meth:`Store.put_token` on the current app's store."""
+    get_store().put_token(namespace, token, value, ttl_seconds)
+
+
+def take_token(namespace: str, token: str) -> str | None:
+    """:meth:`Store.take_token` on the current app's store."""
+    return get_store().take_token(namespace, token)
+
+
+def hit(key: str, limit: int, window_seconds: float) -> bool:
+    """:meth:`Store.hit` on the current app's store."""
+    return get_store().hit(key, limit, window_seconds)
+
+
+class LimitsStorage(Storage):
+    """A ``limits`` storage over the current app's :class:`Store` (scheme ``cms+store://``).
+
+    Flask-Limiter builds it from ``RATELIMIT_STORAGE_URI = "cms+store://"``; every
+    call uses the store of the app serving the request, so one process may serve
+    several sites. Supports the fixed-window strategy (Flask-Limiter's default).
+    """
+
+    STORAGE_SCHEME = ["cms+store"]
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        """Errors of the database behind the store (Redis errors are handled by the store)."""
+        return sa_exc.SQLAlchemyError
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Add ``amount`` to limit counter ``key``; it restarts ``expiry`` s after its first hit."""
+        return get_store().incr(LIMIT_PREFIX + key, amount, expiry)
+
+    def get(self, key: str) -> int:
+        """The hits of limit counter ``key`` in its current window."""
+        return get_store().get(LIMIT_PREFIX + key)
+
+    def get_expiry(self, key: str) -> float:
+        """Seconds since the epoch when limit counter ``key`` restarts (now if absent)."""
+        expires = get_store().expiry(LIMIT_PREFIX + key)
+        return time.time() if expires is None else expires
+
+    def check(self) -> bool:
+        """True when the store's database answers (Redis down is not a failure: it falls back)."""
+        if not has_app_context():
+            return True
+        try:
+            get_store().get_many([LIMIT_PREFIX + "check"])
+        except sa_exc.SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Delete every rate-limit counter of the current site."""
+        return get_store().delete_prefix(LIMIT_PREFIX)
+
+    def clear(self, key: str) -> None:
+        """Delete limit counter ``key``."""
+        get_store().delete(LIMIT_PREFIX + key)
