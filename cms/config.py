@@ -113,9 +113,9 @@ class Defaults:
     DATABASE_CONNECT_TIMEOUT = 5
     #: ``Retry-After`` (seconds) of the 503 answered while the database is locked or down.
     DATABASE_RETRY_AFTER = 10
-    #: Seconds counting an article view may wait for a lock; past it the view is kept
-    #: in the process and stored with a later one, and the reader is not held up.
-    VIEW_COUNT_LOCK_WAIT = 0.05
+    #: Seconds promoting due scheduled articles, which a reader's request does, may wait
+    #: for a lock; past it a later request tries again, and the reader is not held up.
+    PROMOTION_LOCK_WAIT = 0.05
     #: Seconds one widget may take to render, and all the widgets of one page; a widget
     #: over budget is left out and counted as a failure of its plugin.
     WIDGET_TIME_BUDGET = 1.0

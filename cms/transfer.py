@@ -17,6 +17,11 @@ whole. The format is described for webmasters in ``docs/export.md``.
 
 An import runs in one transaction: a refused or failing archive leaves the
 database and the media folder as they were.
+
+Article view counts do not travel: they are statistics of one site, kept in the
+shared store (:mod:`cms.content.view_counts`), not content, so an import starts
+every article at 0 views. An archive made before they moved there holds them in
+``article.views``; its counts are added to the counters after the import.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cms import __version__, generations
 from cms.content.events import all_content_created
 from cms.content.search import refold_articles
+from cms.content.view_counts import add_views, forget_views
 from cms.db import UNMODELLED
 from cms.extensions import db
 from cms.models import UTCDateTime
@@ -97,6 +103,9 @@ EXCLUDED: dict[str, str] = {
 
 #: Tables the import may find filled in an empty site (a fresh ``cms init``): merged by key.
 MERGED = ("setting", "plugin_state")
+
+#: Column of older archives' article rows that now lives in the shared store.
+LEGACY_VIEWS = "views"
 
 #: Names used by format 1 archives for what format 2 calls by table name.
 FORMAT1_KEYS = {
@@ -590,6 +599,7 @@ def import_site(path: Path) -> Report:
                 "this archive (format 1) holds no passwords: give the imported users new ones"
             )
         tables = _target_tables(content["tables"])
+        legacy_views = _take_legacy_views(content["tables"])
         prepared = {
             table.name: [_coerce(table, i, r) for i, r in enumerate(content["tables"][table.name])]
             for table in tables
@@ -633,8 +643,49 @@ def import_site(path: Path) -> Report:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     report.files = len(plan)
+    _restart_views(legacy_views, report)
     log.info("site imported from %s: %s rows, %s media files", path, report.rows, report.files)
     return report
+
+
+def _take_legacy_views(archived: dict[str, Any]) -> dict[int, int]:
+    """Remove ``views`` from the article rows of an older archive; ``{article id: views}``.
+
+    Raises :class:`TransferError` for a count that is not a whole number from 0.
+    """
+    counts: dict[int, int] = {}
+    for index, row in enumerate(archived.get("article", [])):
+        if LEGACY_VIEWS not in row:
+            continue
+        value = row.pop(LEGACY_VIEWS)
+        article_id = row.get("id")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value < 2**63
+            or isinstance(article_id, bool)
+            or not isinstance(article_id, int)
+        ):
+            raise TransferError(
+                f"content.json: article row {index + 1}: views has a value of the wrong type "
+                "or size"
+            )
+        if value:
+            counts[article_id] = value
+    return counts
+
+
+def _restart_views(legacy: dict[int, int], report: Report) -> None:
+    """After an import: no view counter of an earlier site remains; an older archive's are added.
+
+    The import is committed by then: a store failure becomes a warning, not an error.
+    """
+    try:
+        forget_views()
+        add_views(legacy)
+    except SQLAlchemyError as exc:
+        message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        report.warnings.append(f"article view counts were not reset or restored: {message}")
 
 
 def _unlink(paths: Iterable[Path]) -> None:

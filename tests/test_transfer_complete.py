@@ -431,6 +431,8 @@ CASES = {
     "too long": ({"content": change("article", 0, title="x" * 301)}, "wrong type or size"),
     "bad date": ({"content": change("article", 0, created_at="hôm qua")}, "wrong type"),
     "unknown column": ({"content": change("article", 0, mood="vui")}, "unknown column"),
+    "negative views": ({"content": change("article", 0, views=-1)}, "views has a value"),
+    "views as text": ({"content": change("article", 0, views="12")}, "views has a value"),
     "null email": ({"content": change("user", 0, email=None)}, "may not be null"),
     "excluded table": ({"content": _excluded_table}, "never imported"),
     "unknown table": ({"content": _unknown_table}, "install the plugin"),
@@ -587,3 +589,30 @@ def test_an_export_of_a_plain_site_warns_of_nothing(app, runner, make_user, tmp_
     result = runner.invoke(args=["cms", "export", str(tmp_path / "site.zip")])
     assert result.exit_code == 0, result.stderr
     assert "Warning" not in result.stderr
+
+
+def test_view_counts_do_not_travel_but_an_older_archive_keeps_its_own(
+    app, runner, good_archive, tmp_path
+):
+    from cms.content.view_counts import view_key, views_of
+    from cms.store import get_store
+
+    with zipfile.ZipFile(good_archive) as archive:
+        rows = json.loads(archive.read("content.json"))["tables"]["article"]
+    assert rows
+    assert all("views" not in row for row in rows)  # statistics of one site, not content
+    first, second = rows[0]["id"], rows[1]["id"]
+    with app.app_context():
+        get_store().incr(view_key(first), 5)  # a counter left by the site emptied before
+    older = rewrite(good_archive, tmp_path / "older.zip", content=change("article", 0, views=7))
+    result = runner.invoke(args=["cms", "import", str(older)])
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        assert views_of([first, second]) == {first: 7, second: 0}
+    again = tmp_path / "again.zip"
+    assert runner.invoke(args=["cms", "export", str(again)]).exit_code == 0
+    with zipfile.ZipFile(again) as archive:
+        assert all(
+            "views" not in row
+            for row in json.loads(archive.read("content.json"))["tables"]["article"]
+        )

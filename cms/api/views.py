@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from cms.api import auth, openapi
 from cms.api.core import bp
 from cms.api.errors import forbidden, invalid, not_found, unauthorized
-from cms.api.serializers import article_json, category_json, page_json, tag_json
+from cms.api.serializers import article_json, articles_json, category_json, page_json, tag_json
 from cms.api.validation import (
     ARTICLE,
     CATEGORY,
@@ -84,13 +84,20 @@ def get_or_404(model: type[T], object_id: str) -> T:
 
 
 def list_response(
-    query: Select, serialize: Callable[[Any], dict[str, Any]], page: int, per_page: int
+    query: Select,
+    serialize: Callable[[Any], dict[str, Any]],
+    page: int,
+    per_page: int,
+    *,
+    serialize_all: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
 ) -> Response:
-    """One page of ``query``: ``{"items", "page", "per_page", "total"}``."""
+    """One page of ``query``: ``{"items", "page", "per_page", "total"}``.
+
+    ``serialize_all``, when given, turns the whole page at once (one read for all).
+    """
     items, total = paginate(query, page, per_page)
-    return jsonify(
-        items=[serialize(item) for item in items], page=page, per_page=per_page, total=total
-    )
+    body = serialize_all(items) if serialize_all else [serialize(item) for item in items]
+    return jsonify(items=body, page=page, per_page=per_page, total=total)
 
 
 def created(body: dict[str, Any], endpoint: str, **values: Any) -> Response:
@@ -179,7 +186,7 @@ def list_articles() -> Response:
     query = filter_articles(
         articles_with_status(status), category=category_arg(), tag=tag_arg(), q=q or None
     )
-    return list_response(query, article_json, page, per_page)
+    return list_response(query, article_json, page, per_page, serialize_all=articles_json)
 
 
 @bp.get("/articles/<article_id>")

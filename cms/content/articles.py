@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, false, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from cms.content.errors import ContentError
 from cms.content.events import ArticleEvent, article_changed, article_facts_changed
@@ -21,7 +17,6 @@ from cms.content.search import matching, search_text_for
 from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
 from cms.content.taxonomy import tags_from_names
 from cms.content.text import html_to_text
-from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import (
     ARTICLE_STATUSES,
@@ -240,7 +235,7 @@ def save_article(
         raise ContentError(errors)
 
     if creating:
-        article = Article(views=0, author=author)
+        article = Article(author=author)
         article_changed(article, "created")
     else:
         assert article is not None
@@ -331,87 +326,6 @@ def delete_article(article: Article) -> None:
         )
     )
     db.session.delete(article)
-
-
-#: Most distinct articles whose views one process keeps while the database is locked.
-PENDING_VIEWS_MAX = 10_000
-
-
-class PendingViews:
-    """Article views counted while the database was locked, kept in the process until stored.
-
-    Bounded: past :data:`PENDING_VIEWS_MAX` distinct articles, views of further
-    articles are dropped (and logged), never the process's memory.
-    """
-
-    def __init__(self) -> None:
-        self._counts: Counter[int] = Counter()
-        self._lock = threading.Lock()
-
-    def take(self) -> Counter[int]:
-        """Remove and return every pending view (article id -> count)."""
-        with self._lock:
-            counts, self._counts = self._counts, Counter()
-        return counts
-
-    def give_back(self, counts: Mapping[int, int]) -> None:
-        """Keep ``counts`` (article id -> views) to store later."""
-        dropped = 0
-        with self._lock:
-            for article_id, count in counts.items():
-                if article_id in self._counts or len(self._counts) < PENDING_VIEWS_MAX:
-                    self._counts[article_id] += count
-                else:
-                    dropped += count
-        if dropped:
-            log.warning("%d article views dropped: too many articles waiting", dropped)
-
-    def total(self) -> int:
-        """How many views are waiting."""
-        with self._lock:
-            return sum(self._counts.values())
-
-
-def pending_views() -> PendingViews:
-    """The views of the current application waiting to be stored in this process."""
-    return current_app.extensions.setdefault("cms_pending_views", PendingViews())
-
-
-def record_view(article_id: int) -> bool:
-    """Count one view of an article (``views = views + 1``) and commit; returns whether stored.
-
-    A view never changes ``updated_at`` (feeds and the sitemap report edits, not
-    reads). The write waits at most ``VIEW_COUNT_LOCK_WAIT`` seconds for a lock,
-    so a reader is never held up by someone else's long write: a view that
-    cannot be stored in time (database locked, busy or down) is kept in the
-    process (:class:`PendingViews`) and stored with the next one that can, in
-    the same transaction. Returns ``False`` when it was kept for later.
-    """
-    pending = pending_views()
-    counts = pending.take()
-    counts[article_id] += 1
-    try:
-        with short_lock_wait(float(current_app.config.get("VIEW_COUNT_LOCK_WAIT", 0.05))):
-            for counted_id in sorted(counts):  # one order in every worker: no deadlock
-                db.session.execute(
-                    update(Article)
-                    .where(Article.id == counted_id)
-                    .values(views=Article.views + counts[counted_id], updated_at=Article.updated_at)
-                    .execution_options(synchronize_session=False)
-                )
-            db.session.commit()
-    except SQLAlchemyError as exc:
-        try:
-            db.session.rollback()
-        except SQLAlchemyError:  # the connection is gone: nothing to undo
-            log.debug("rollback after a failed view count failed", exc_info=True)
-        pending.give_back(counts)
-        if database_trouble(exc) is None:
-            log.exception("article views could not be stored")
-        else:
-            log.info("database busy: %d article views kept for later", sum(counts.values()))
-        return False
-    return True
 
 
 def related_by_category(article: Article, limit: int = 5) -> list[Article]:

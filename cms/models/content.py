@@ -84,7 +84,7 @@ class Media(Model):
     variants: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="SET NULL")
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
 
     def __repr__(self) -> str:
@@ -121,7 +121,6 @@ class Article(Model):
     image_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("media.id", ondelete="SET NULL"), index=True
     )
-    views: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
     category: Mapped[Category | None] = relationship(lazy="joined")
     author = relationship("User", lazy="joined")

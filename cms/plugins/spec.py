@@ -10,6 +10,8 @@ from typing import Any
 
 import pluggy
 
+from cms.page_view import PageIdentity, Visitor
+
 #: Marks the hook specifications below.
 hookspec = pluggy.HookspecMarker("cms")
 #: Marks a plugin's hook implementations.
@@ -20,13 +22,31 @@ class CoreSpec:
     """The hooks the core calls."""
 
     @hookspec
-    def page_view(self, kind: str, obj: Any, request: Any) -> None:
-        """A reader viewed a public page.
+    def page_view(self, page: PageIdentity, visitor: Visitor) -> None:
+        """A public page was answered: ``page`` says which, ``visitor`` who asked.
 
-        Called by the public views after rendering an article (``kind`` =
-        ``"article"``), a page (``"page"``), a category listing
-        (``"category"``) or the home page (``"home"``, ``obj`` is ``None``).
-        Crawlers' visits are reported too; ``request.user_agent`` tells them apart.
+        Fires once per public page answered (home, article, page, category, tag,
+        search), after the answer's status is known: from Flask once the response
+        is built, and (with the page cache) on a cache hit, before Flask, through
+        :func:`cms.page_view.page_served`. It fires for every method and status
+        (``page.status`` is final: 200, 304, 404...) and for crawlers too: what
+        counts as a view is the implementation's choice. The core's article
+        counter (:mod:`cms.content.view_counts`) counts ``visitor.method ==
+        "GET"``, ``page.status == 200`` and ``not visitor.is_crawler``.
+
+        ``page`` is a :class:`cms.page_view.PageIdentity` (``kind``,
+        ``object_id``, ``path``, ``status``, ``category_id``) and ``visitor`` a
+        :class:`cms.page_view.Visitor` (``address`` after ``CMS_PROXY_HOPS``,
+        ``user_agent``, ``method``, ``cookies``, ``user_id``, ``secure``,
+        ``is_crawler``): plain values, never ORM objects or the Flask request,
+        which a cache hit does not have. Do not read ``flask.request``,
+        ``flask.session`` or ``current_user`` here.
+
+        It runs while the reader waits, so it must be fast: no database write;
+        count with the shared store (``cms.store.incr_later``, ``touch``). It may
+        ask for a cookie with ``visitor.set_cookie(...)``; the engine adds it to
+        the answer. An exception is logged and counted as a failure of the
+        plugin (enough of them pause it); it never fails the page.
         """
 
     @hookspec

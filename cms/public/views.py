@@ -32,17 +32,18 @@ from cms.content import (
     latest_articles,
     public_articles,
 )
-from cms.content.articles import promote_due_articles, record_view, related_by_category
+from cms.content.articles import promote_due_articles, related_by_category
 from cms.content.identity import article_id_uri, feed_id_uri
 from cms.content.pages import menu_pages
 from cms.content.search import query_terms
 from cms.content.slugs import lookup_old_slug
 from cms.content.taxonomy import category_tree
+from cms.content.view_counts import views_of
 from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import Article, Category, Page, Tag
+from cms.page_view import PageIdentity
 from cms.paging import PAGE_MAX, PER_PAGE_MAX, bounded, page_or_404, parse_positive
-from cms.plugins import call_hook
 from cms.public import feeds, urls
 from cms.site_url import is_current, redirect_keeping_query
 from cms.themes import render
@@ -53,8 +54,6 @@ bp = Blueprint("public", __name__)
 SEARCH_MAX = 200
 #: How often (seconds) each process turns due scheduled articles into published ones.
 PROMOTE_EVERY = 30.0
-#: Words in a User-Agent that mark a crawler, whose visits are not counted.
-BOT_MARKERS = ("bot", "crawl", "spider", "slurp", "fetch", "preview", "monitor", "curl", "wget")
 
 _last_promotion = 0.0
 
@@ -74,7 +73,7 @@ def _promote_scheduled() -> None:
     if now - _last_promotion >= PROMOTE_EVERY and not request.path.startswith("/static"):
         _last_promotion = now
         try:  # a reader never waits for a lock to promote: it is done on a later request
-            with short_lock_wait(float(current_app.config["VIEW_COUNT_LOCK_WAIT"])):
+            with short_lock_wait(float(current_app.config["PROMOTION_LOCK_WAIT"])):
                 promote_due_articles()
         except SQLAlchemyError as exc:
             if database_trouble(exc) is None:
@@ -84,11 +83,25 @@ def _promote_scheduled() -> None:
 
 
 def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
-    """Render a public page, telling regions what it shows and plugins that it was viewed."""
+    """Render a public page of ``kind`` showing ``obj`` (an ORM row, or ``None``).
+
+    Sets ``g.cms_page`` (kind and row, for the regions) and ``g.cms_page_identity``
+    (a :class:`~cms.page_view.PageIdentity`: plain values), from which the
+    ``page_view`` event fires once the answer's status is known
+    (:func:`cms.page_view.init_app`).
+    """
     g.cms_page = {"kind": kind, kind: obj} if obj is not None else {"kind": kind}
-    html = render(template, **context)
-    call_hook("page_view", kind=kind, obj=obj, request=request)
-    return html
+    if kind == "category":
+        category_id = getattr(obj, "id", None)
+    else:
+        category_id = getattr(obj, "category_id", None)
+    g.cms_page_identity = PageIdentity(
+        kind=kind,
+        object_id=getattr(obj, "id", None),
+        path=request.path,
+        category_id=category_id,
+    )
+    return render(template, **context)
 
 
 def _per_page() -> int:
@@ -317,28 +330,11 @@ def article(slug: str) -> Any:
         abort(404)
     if not is_current(urls.article_url(found)):
         return redirect_keeping_query(urls.article_url(found))
-    if not _is_bot():
-        g.cms_view_of = found.id  # counted by _count_view once the answer is known
     related = related_by_category(found)
-    return render_page("article", found, "public/article.html", article=found, related=related)
-
-
-@bp.after_app_request
-def _count_view(response: BaseResponse) -> BaseResponse:
-    """Count an article view: a GET answered 200 only (not HEAD, 304, a redirect or an error).
-
-    Runs after the page is built, with a short lock wait (see
-    :func:`~cms.content.articles.record_view`): it never fails the answer.
-    """
-    article_id = g.pop("cms_view_of", None)
-    if article_id is not None and request.method == "GET" and response.status_code == 200:
-        record_view(article_id)
-    return response
-
-
-def _is_bot() -> bool:
-    agent = (request.user_agent.string or "").lower()
-    return not agent or any(marker in agent for marker in BOT_MARKERS)
+    views = views_of([found.id])[found.id]  # this view counts once the answer is known
+    return render_page(
+        "article", found, "public/article.html", article=found, related=related, views=views
+    )
 
 
 def _category_or_redirect(

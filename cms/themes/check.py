@@ -63,7 +63,7 @@ def _sample_article() -> Any:
     return Article(
         id=0, title="Kiểm tra giao diện", slug="kiem-tra-giao-dien", summary="Tóm tắt",
         body_html="<p>Nội dung</p>", status="published", published_at=now, created_at=now,
-        updated_at=now, views=0,
+        updated_at=now,
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from cms.content import ContentError, latest_articles, save_article, save_category
-from cms.content.articles import promote_due_articles, record_view
+from cms.content.articles import promote_due_articles
 from cms.extensions import db
 from cms.models import Article, Tag
 
@@ -157,16 +157,6 @@ def test_naive_publish_times_are_taken_as_utc(app):
         db.session.expire_all()
         stored = db.session.get(Article, article.id)
         assert stored.published_at == datetime(2020, 5, 14, 3, 13, 21, tzinfo=UTC)
-
-
-def test_record_view_counts_atomically(app):
-    with app.app_context():
-        article = save_article(None, {"title": "Đếm", "status": "published"})
-        db.session.commit()
-        for _ in range(3):
-            record_view(article.id)
-        db.session.expire_all()
-        assert db.session.get(Article, article.id).views == 3
 
 
 def test_category_listing_includes_sub_categories(app):
