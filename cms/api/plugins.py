@@ -15,6 +15,9 @@ from cms.audit import record
 from cms.extensions import db
 from cms.plugins import PluginError, registry
 
+#: What ``state`` says of a plugin, from the least to the most working.
+STATES = ("broken", "disabled", "held", "paused", "enabled")
+
 #: JSON Schema of one plugin as the API answers it.
 PLUGIN_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -23,10 +26,33 @@ PLUGIN_SCHEMA: dict[str, Any] = {
         "version": {"type": "string"},
         "title": {"type": "string"},
         "description": {"type": "string"},
+        "state": {
+            "type": "string",
+            "enum": list(STATES),
+            "description": (
+                "One word: `broken` (failed to load), `disabled` (by an admin), `held` (its "
+                "database migrations are not applied: run `cms init`), `paused` (automatically, "
+                "after repeated errors) or `enabled` (active: its widgets show, its routes answer)."
+            ),
+        },
+        "reason": {
+            "type": ["string", "null"],
+            "description": (
+                "Why a `held` plugin is held (to anyone), and why a `paused` or `broken` one is "
+                "(to admins); otherwise null."
+            ),
+        },
         "enabled": {"type": "boolean", "description": "Enabled by an admin (may still be paused)."},
-        "active": {"type": "boolean", "description": "Enabled and not paused: its widgets show."},
+        "active": {
+            "type": "boolean",
+            "description": "Enabled, not paused and not held: its widgets show.",
+        },
         "paused": {"type": "boolean"},
         "paused_reason": {"type": "string"},
+        "held": {
+            "type": "boolean",
+            "description": "Held inactive until its database migrations are applied (`cms init`).",
+        },
         "broken": {
             "type": "boolean",
             "description": "Failed to load; its error is shown to admins.",
@@ -34,30 +60,52 @@ PLUGIN_SCHEMA: dict[str, Any] = {
         "error": {"type": ["string", "null"]},
         "widgets": {"type": "array", "items": {"type": "string"}},
     },
-    "required": ["name", "enabled", "active", "paused", "broken", "widgets"],
-}
+    "required": [
+        "name", "version", "title", "description", "state", "reason", "enabled", "active",
+        "paused", "paused_reason", "held", "broken", "error", "widgets",
+    ],
+    "additionalProperties": False,
+}  # fmt: skip
 
 
 def plugin_json(name: str, *, admin: bool) -> dict[str, Any]:
-    """One plugin (loaded or broken) as JSON; errors only for admins."""
+    """One plugin (loaded or broken) as JSON (:data:`PLUGIN_SCHEMA`); errors only for admins."""
     plugins = registry()
     if name in plugins.broken:
+        error = plugins.broken[name] if admin else None
         return {
-            "name": name, "version": "", "title": name, "description": "", "enabled": False,
-            "active": False, "paused": False, "paused_reason": "", "broken": True,
-            "error": plugins.broken[name] if admin else None, "widgets": [],
+            "name": name, "version": "", "title": name, "description": "", "state": "broken",
+            "reason": error, "enabled": False, "active": False, "paused": False,
+            "paused_reason": "", "held": False, "broken": True, "error": error, "widgets": [],
         }  # fmt: skip
     plugin = plugins.plugins[name]
     state = plugins.states()[name]
+    paused = state.paused_at is not None
+    reason: str | None = None
+    if not state.enabled:
+        word = "disabled"
+    elif state.held:
+        word = "held"
+        reason = _(
+            "Held inactive: its database tables are not created yet. Run “cms init” on the server."
+        )
+    elif paused:
+        word = "paused"
+        reason = state.paused_reason if admin else None
+    else:
+        word = "enabled"
     return {
         "name": name,
         "version": plugin.version,
         "title": str(plugin.title or name),
         "description": str(plugin.description or ""),
+        "state": word,
+        "reason": reason,
         "enabled": state.enabled,
         "active": state.active,
-        "paused": state.paused_at is not None,
+        "paused": paused,
         "paused_reason": state.paused_reason if admin else "",
+        "held": bool(state.held),
         "broken": False,
         "error": None,
         "widgets": [f"{name}.{w.type}" for w in plugin.widgets],

@@ -186,6 +186,13 @@ def _not_allowed(allowed: list[str]) -> Callable[..., Response]:
     return view
 
 
+def _options(allowed: list[str]) -> Callable[..., Response]:
+    def view(**_values: Any) -> Response:
+        return Response(status=200, headers={"Allow": ", ".join(allowed)})
+
+    return view
+
+
 def mount(app: Flask, plugin: Plugin) -> Blueprint | None:
     """Check plugin ``plugin``'s API declarations and register its endpoints on ``app``.
 
@@ -213,14 +220,27 @@ def mount(app: Flask, plugin: Plugin) -> Blueprint | None:
         declared = sorted({r.method.upper() for r in routes})
         for route in routes:
             blueprint.add_url_rule(
-                path, _endpoint(route), _make_view(name, route), methods=[route.method.upper()]
+                path,
+                _endpoint(route),
+                _make_view(name, route),
+                methods=[route.method.upper()],
+                provide_automatic_options=False,
             )
         allowed = sorted({*declared, "OPTIONS", *(["HEAD"] if "GET" in declared else [])})
         others = [m for m in METHODS if m not in declared]
         if others:
             blueprint.add_url_rule(
-                path, f"_not_allowed_{index}", _not_allowed(allowed), methods=others
+                path,
+                f"_not_allowed_{index}",
+                _not_allowed(allowed),
+                methods=others,
+                provide_automatic_options=False,
             )
+        # Flask's automatic OPTIONS would list the 405 rule's methods as allowed.
+        blueprint.add_url_rule(
+            path, f"_options_{index}", _options(allowed), methods=["OPTIONS"],
+            provide_automatic_options=False,
+        )  # fmt: skip
     app.register_blueprint(blueprint)
     log.debug("plugin %s: %d API routes mounted", name, len(plugin.api))
     return blueprint

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from cms.page_view import PageIdentity, Visitor
+
 #: How a widget's HTML may be cached: ``"static"`` until invalidated, ``"live"``
 #: never (rendered per visitor), or a number of seconds.
 CachePolicy = Literal["static", "live"] | int
@@ -21,8 +23,15 @@ CachePolicy = Literal["static", "live"] | int
 class Widget:
     """A widget type: a template plus the context it needs.
 
-    Subclass it, set the class attributes and override :meth:`get_context`.
-    A theme's ``<plugin>/<template>`` wins over the plugin's own copy.
+    Subclass it, set the class attributes and override :meth:`get_context`
+    (cached widgets) or :meth:`live_context` (``cache = "live"``). A theme's
+    ``<plugin>/<template>`` wins over the plugin's own copy.
+
+    A **live** widget (``cache = "live"``) renders for every request, also when
+    the rest of the page comes from the page cache: the engine calls
+    :meth:`live_context` with the page's identity and the visitor's request
+    facts, never with ORM objects or the Flask request. A live widget that does
+    not override :meth:`live_context` is refused at load.
     """
 
     #: Identifier within the plugin, e.g. ``"box"`` (the full type is ``plugin.box``).
@@ -35,19 +44,50 @@ class Widget:
     settings_form: ClassVar[builtins.type | None] = None
     #: Settings of a new instance.
     default_settings: ClassVar[dict[str, Any]] = {}
-    #: How the rendered HTML may be cached.
+    #: How the rendered HTML may be cached: ``"static"`` (until invalidated), a
+    #: positive number of seconds, or ``"live"`` (rendered per request by
+    #: :meth:`live_context`).
     cache: ClassVar[CachePolicy] = "static"
     #: Whether the HTML depends on the page it is shown on (the article, the category...).
     per_page: ClassVar[bool] = False
 
     def get_context(self, instance: Any, page: dict[str, Any]) -> dict[str, Any]:
-        """Return the template context for ``instance`` on ``page``.
+        """Return the template context for ``instance`` on ``page`` (cached widgets).
 
         ``page`` holds what the page shows: ``kind`` (``home``, ``article``,
         ``page``, ``category``, ``search``, ``other``) and the object
-        (``article``, ``page``, ``category``) when there is one.
+        (``article``, ``page``, ``category``) when there is one. The result is
+        rendered once and cached according to :attr:`cache`.
         """
         return {}
+
+    def live_context(self, instance: Any, page: PageIdentity, visitor: Visitor) -> dict[str, Any]:
+        """Return the template context of a live widget (``cache = "live"``) for one request.
+
+        Called instead of :meth:`get_context`, for every request, within the
+        widget time budget (``WIDGET_TIME_BUDGET`` seconds; over it, the widget
+        is left out and counted as a failure of its plugin, like an exception).
+        It is also what the page cache calls to fill the widget into a cached
+        page, so it gets plain values only:
+
+        - ``instance``: the placed instance (``id``, ``plugin``, ``widget_type``,
+          ``title``, ``settings``);
+        - ``page``: a :class:`cms.page_view.PageIdentity` (``kind``,
+          ``object_id``, ``path``, ``status``, ``category_id``; ``kind`` is
+          ``"other"`` on pages that are not public pages, e.g. an error page);
+        - ``visitor``: a :class:`cms.page_view.Visitor` (``address``,
+          ``user_agent``, ``method``, ``cookies``, ``user_id``, ``secure``,
+          ``is_crawler``).
+
+        It must not read ``flask.request``, ``flask.session`` or
+        ``current_user``: on a page-cache hit they describe nothing useful. It
+        may use the database, the shared store (:mod:`cms.store`), ``url_for``
+        and ``_()``; it sets cookies with ``visitor.set_cookie(name, value,
+        max_age=seconds)``, which the engine adds to the answer. The template
+        gets ``instance``, ``settings`` (defaults overlaid with the instance's),
+        ``page`` (the identity), ``visitor`` and the returned keys.
+        """
+        raise NotImplementedError(f"{type(self).__name__} is live but defines no live_context")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 A plugin's name is its blueprint name, its template folder
 (``templates/<name>/``), the prefix of every table (``<name>_``) and the
 label of its Alembic branch (STYLE.md, "Check a plugin's one name at load").
+Its widget types are checked too: a valid type, a template, a cache policy,
+and a ``live_context`` for every live widget.
 Each check raises :class:`PluginCheckError` with a message for the back office.
 Migration files are read with :mod:`ast`, never executed, so a plugin is
 checked without running its code.
@@ -15,8 +17,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Table
+
+from cms.plugins.base import Widget
+from cms.themes.manifest import NAME_RE
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,41 @@ def check_tables(name: str, tables: Iterable[Table]) -> None:
         if not table.name.startswith(prefix):
             raise PluginCheckError(
                 f"its table {table.name!r} does not start with the plugin's prefix {prefix!r}"
+            )
+
+
+def check_widgets(name: str, widgets: Iterable[Any]) -> None:
+    """Refuse widget types the engine cannot render.
+
+    Each must be a :class:`~cms.plugins.base.Widget` subclass with a valid
+    ``type`` (unique within the plugin) and a ``template``; its ``cache`` must
+    be ``"static"``, ``"live"`` or a positive number of seconds; a live widget
+    must override :meth:`~cms.plugins.base.Widget.live_context` (the engine
+    never calls ``get_context`` for it). Raises :class:`PluginCheckError`.
+    """
+    seen: set[str] = set()
+    for widget in widgets:
+        if not (isinstance(widget, type) and issubclass(widget, Widget)):
+            raise PluginCheckError(f"{widget!r} is not a Widget subclass")
+        label = widget.__name__
+        valid_type = isinstance(widget.type, str) and NAME_RE.match(widget.type)
+        if not valid_type or not widget.template:
+            raise PluginCheckError(f"widget {label} needs a valid type and a template")
+        if widget.type in seen:
+            raise PluginCheckError(f"widget type {name}.{widget.type} is declared twice")
+        seen.add(widget.type)
+        policy = widget.cache
+        seconds = isinstance(policy, int) and not isinstance(policy, bool) and policy > 0
+        if policy not in ("static", "live") and not seconds:
+            raise PluginCheckError(
+                f'widget {name}.{widget.type}: cache must be "static", "live" or a positive'
+                f" number of seconds, not {policy!r}"
+            )
+        if policy == "live" and widget.live_context is Widget.live_context:
+            raise PluginCheckError(
+                f'widget {name}.{widget.type} ({label}) is live (cache = "live") but does not'
+                " define live_context(instance, page, visitor): a live widget renders from the"
+                " page's identity and the visitor, never from get_context"
             )
 
 

@@ -4,7 +4,8 @@ Every plugin is loaded when the app starts; ``enabled`` lives in the
 database with a generation counter, so each request learns at once when an
 admin in another worker (or host) enabled, disabled or resumed a plugin. A
 disabled plugin's blueprint answers 404, its widgets are skipped and its hooks
-left out. A plugin that keeps failing is paused automatically.
+left out. A plugin that keeps failing is paused automatically: its errors are
+counted in the shared store (:mod:`cms.store`), so the errors of every worker add up.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import importlib
 import logging
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pluggy
-from flask import Blueprint, Flask, abort, current_app
+from flask import Blueprint, Flask, abort, current_app, g
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,14 +34,19 @@ from cms.plugins.checks import (
     check_branch,
     check_tables,
     check_templates,
+    check_widgets,
     heads,
     read_revisions,
 )
 from cms.plugins.discovery import discover
 from cms.plugins.spec import CoreSpec
+from cms.store import get_store
 from cms.themes.manifest import NAME_RE
 
 log = logging.getLogger(__name__)
+
+#: Prefix of the shared-store counters of plugin errors (:func:`failure_key`).
+FAILURE_PREFIX = "plugin-failures:"
 
 
 class PluginError(Exception):
@@ -78,7 +83,6 @@ class PluginRegistry:
         self._states: dict[str, State] = {}
         self._states_generation: int | None = None
         self._lock = threading.Lock()
-        self._failures: dict[str, deque[float]] = {}
         #: Newest migration ids of each plugin that has migrations.
         self._heads: dict[str, set[str]] = {}
         self._pending: dict[str, str] = {}
@@ -115,11 +119,7 @@ class PluginRegistry:
             raise PluginError(f"declares the name {plugin.name!r}, expected {name!r}")
         if module.__file__:
             plugin.path = Path(module.__file__).resolve().parent
-        for widget in plugin.widgets:
-            if not (isinstance(widget, type) and issubclass(widget, Widget)):
-                raise PluginError(f"{widget!r} is not a Widget subclass")
-            if not NAME_RE.match(widget.type or "") or not widget.template:
-                raise PluginError(f"widget {widget.__name__} needs a valid type and a template")
+        check_widgets(name, plugin.widgets)
         check_templates(name, plugin.templates)
         revisions = read_revisions(plugin.migrations) if plugin.migrations else []
         check_branch(name, revisions)
@@ -261,12 +261,16 @@ class PluginRegistry:
         return self.plugins[name]
 
     def set_enabled(self, name: str, enabled: bool) -> None:
-        """Enable or disable a plugin (resuming it if paused); the caller commits."""
+        """Enable or disable a plugin (resuming it if paused); the caller commits.
+
+        Its error count (:meth:`record_failure`) starts afresh.
+        """
         plugin = self.require(name)
         if not isinstance(enabled, bool):
             raise PluginError("enabled must be true or false")
         if enabled and plugin.migrations is not None:
             self.migrate(name)
+        self._reset_failures(name)  # before this session writes: SQLite allows one writer
         row = db.session.get(PluginState, name)
         if row is None:
             row = PluginState(name=name, settings={})
@@ -309,18 +313,24 @@ class PluginRegistry:
     # -- hooks -------------------------------------------------------------------
 
     def call(self, hook: str, **kwargs: Any) -> list[Any]:
-        """Call ``hook`` on every active plugin; one plugin's error never stops the others."""
+        """Call ``hook`` on every active plugin; one plugin's error never stops the others.
+
+        Implementations the core registered on :attr:`pm` under a name that is no
+        plugin's (e.g. ``cms.view_counts``) are always called; their errors are
+        logged, never counted against a plugin.
+        """
         caller = getattr(self.pm.hook, hook)
         results = []
         active = set(self.enabled_names())
         for impl in reversed(caller.get_hookimpls()):
-            if impl.plugin_name not in active:
+            plugin = impl.plugin_name in self.plugins  # else the core's own listener
+            if plugin and impl.plugin_name not in active:
                 continue
             try:
                 result = impl.function(**{k: kwargs[k] for k in impl.argnames})
             except Exception as exc:  # isolate the failing plugin
                 log.exception("plugin %s failed in hook %s", impl.plugin_name, hook)
-                if database_trouble(exc) is None:  # the database's fault is not the plugin's
+                if plugin and database_trouble(exc) is None:  # the database's fault is not theirs
                     self.record_failure(impl.plugin_name, f"hook {hook}")
                 continue
             if result is not None:
@@ -332,21 +342,33 @@ class PluginRegistry:
     def record_failure(self, name: str, what: str) -> None:
         """Count an error of plugin ``name`` (one that raised or ran over its time budget).
 
-        ``PLUGIN_PAUSE_ERRORS`` of them within ``PLUGIN_PAUSE_WINDOW`` seconds pause it.
+        ``PLUGIN_PAUSE_ERRORS`` of them within ``PLUGIN_PAUSE_WINDOW`` seconds pause
+        it. The count lives in the shared store (:func:`failure_key`, a counter that
+        restarts ``PLUGIN_PAUSE_WINDOW`` seconds after its first error), so the
+        errors of every worker and host add up; it restarts when the plugin is
+        paused, enabled or resumed. ``what`` names the failing part for the pause
+        reason. Raises nothing: when the store cannot count, the error is logged.
         """
         limit = int(self.app.config["PLUGIN_PAUSE_ERRORS"])
         window = float(self.app.config["PLUGIN_PAUSE_WINDOW"])
-        now = time.monotonic()
-        with self._lock:
-            recent = self._failures.setdefault(name, deque())
-            recent.append(now)
-            while recent and now - recent[0] > window:
-                recent.popleft()
-            count = len(recent)
+        try:
+            count = get_store(self.app).incr(failure_key(name), ttl_seconds=window)
+        except SQLAlchemyError:
+            log.exception("could not count an error of plugin %s", name)
+            return
         if count >= limit:
             self.pause(name, f"{count} errors within {int(window // 60)} minutes, last in {what}")
-            with self._lock:
-                self._failures.pop(name, None)
+
+    def failures(self, name: str) -> int:
+        """How many errors of plugin ``name`` count towards pausing it now (every worker's)."""
+        return get_store(self.app).get(failure_key(name))
+
+    def _reset_failures(self, name: str) -> None:
+        """Start counting plugin ``name``'s errors afresh (logged, never raised, on failure)."""
+        try:
+            get_store(self.app).delete(failure_key(name))
+        except SQLAlchemyError:
+            log.exception("could not reset the error count of plugin %s", name)
 
     def pause(self, name: str, reason: str) -> None:
         """Pause plugin ``name`` in its own transaction; the back office shows why."""
@@ -374,9 +396,14 @@ class PluginRegistry:
                 generations.bump(generations.PLUGINS, connection=conn)
         except SQLAlchemyError:
             log.exception("could not pause plugin %s", name)
-        from flask import g
-
+        else:
+            self._reset_failures(name)
         g.pop("cms_generations", None)
+
+
+def failure_key(name: str) -> str:
+    """The shared-store counter of plugin ``name``'s recent errors."""
+    return f"{FAILURE_PREFIX}{name}"
 
 
 def _guard(blueprint: Blueprint, name: str) -> None:

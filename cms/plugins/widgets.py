@@ -10,6 +10,12 @@ is paused. HTML is cached per instance according to the widget
 type's policy and dropped when a generation counter it depends on moves: the
 ``widgets`` counter (placement or settings changed), the instance's own, its
 type's and its plugin's (which plugins bump through :data:`widget_cache`).
+
+Live widgets (``cache = "live"``) are never cached: they render for every
+request from the page's :class:`~cms.page_view.PageIdentity` and the
+:class:`~cms.page_view.Visitor` (:meth:`~cms.plugins.base.Widget.live_context`),
+never from ORM objects, so the page cache can fill them into a cached page with
+:func:`render_live`, within the same time budget.
 """
 
 from __future__ import annotations
@@ -19,14 +25,15 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask.ctx import RequestContext
+from flask_babel import force_locale
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +43,7 @@ from cms.db import database_trouble
 from cms.extensions import cache, db
 from cms.i18n import select_locale
 from cms.models import WidgetInstance
+from cms.page_view import PAGE_KINDS, PageIdentity, Visitor, current_page, current_visitor
 from cms.plugins.base import Widget
 from cms.plugins.registry import registry
 from cms.themes import active_theme
@@ -99,11 +107,11 @@ class WidgetCache:
         self,
         placed: PlacedWidget,
         widget: type[Widget],
-        page: dict[str, Any],
+        page: PageIdentity | Mapping[str, Any],
         theme: str,
         locale: str,
     ) -> str:
-        """The cache key of ``placed`` rendered on ``page``."""
+        """The cache key of ``placed`` rendered on ``page`` (its identity, or the page dict)."""
         numbers = generations.current()
         parts = [
             str(numbers.get(generations.WIDGETS, 0)),
@@ -122,11 +130,62 @@ class WidgetCache:
 widget_cache = WidgetCache()
 
 
-def page_key(page: dict[str, Any]) -> str:
-    """Identify the page a widget shows on: ``article:12``, ``category:3``, ``home``..."""
-    kind = page.get("kind", "other")
+def page_key(page: PageIdentity | Mapping[str, Any]) -> str:
+    """Identify the page a widget shows on: ``article:12``, ``category:3``, ``home:``...
+
+    ``page`` is a :class:`PageIdentity` (its :attr:`~PageIdentity.key`) or a page
+    dict as :meth:`Widget.get_context` gets it.
+    """
+    if isinstance(page, PageIdentity):
+        return page.key
+    return identity_of(page).key
+
+
+def identity_of(page: Mapping[str, Any] | None, path: str | None = None) -> PageIdentity:
+    """The :class:`PageIdentity` of a page dict (``{"kind": "article", "article": obj}``).
+
+    A kind that is no public page's (``None``, ``"preview"``...) becomes
+    ``"other"``. ``path`` defaults to the current request's (``"/"`` outside one).
+    """
+    page = page or {}
+    kind = page.get("kind")
+    if kind not in PAGE_KINDS:
+        kind = "other"
     obj = page.get(kind)
-    return f"{kind}:{getattr(obj, 'id', '')}"
+    object_id = getattr(obj, "id", None)
+    if kind == "article":
+        category_id = getattr(obj, "category_id", None)
+    elif kind == "category":
+        category_id = object_id
+    else:
+        category_id = None
+    if path is None:
+        path = request.path if has_request_context() else "/"
+    return PageIdentity(
+        kind,
+        object_id if isinstance(object_id, int) else None,
+        path,
+        200,
+        category_id if isinstance(category_id, int) else None,
+    )
+
+
+def page_identity() -> PageIdentity:
+    """The identity of the page the current request renders.
+
+    What the public view set (:func:`cms.page_view.current_page`); else made from
+    ``g.cms_page`` (a preview, the theme check); else, for pages that are not
+    public pages (an error page, the back office), kind ``"other"`` and the path.
+    """
+    identity = current_page()
+    if identity is not None:
+        return identity
+    return identity_of(g.get("cms_page"))
+
+
+def request_visitor() -> Visitor:
+    """The visitor of the current request (:func:`current_visitor`); a blank one outside one."""
+    return current_visitor() if has_request_context() else Visitor()
 
 
 #: Request-scoped values (in ``flask.g``) a widget thread starts with, so that it
@@ -138,6 +197,8 @@ SHARED_G_KEYS = (
     "cms_theme",
     "cms_locale",
     "cms_page",
+    "cms_page_identity",
+    "cms_visitor",
     "_login_user",
 )
 
@@ -254,6 +315,7 @@ class RegionRenderer:
 
     def __init__(self) -> None:
         self._placements: dict[tuple[str, str], tuple[int, list[PlacedWidget]]] = {}
+        self._by_id: tuple[int, dict[int, PlacedWidget | None]] = (-1, {})
         self._lock = threading.Lock()
         self._pool: WidgetPool | None = None
 
@@ -277,18 +339,7 @@ class RegionRenderer:
                 .where(WidgetInstance.theme == theme, WidgetInstance.region == region)
                 .order_by(WidgetInstance.position, WidgetInstance.id)
             ).scalars()
-            placed = [
-                PlacedWidget(
-                    id=r.id,
-                    plugin=r.plugin,
-                    widget_type=r.widget_type,
-                    title=r.title or "",
-                    settings=dict(r.settings or {}),
-                    visibility=r.visibility,
-                    category_ids=tuple(int(i) for i in (r.category_ids or [])),
-                )
-                for r in rows
-            ]
+            placed = [_placed(r) for r in rows]
         except SQLAlchemyError:  # before `cms init`, or the database is out of reach
             db.session.rollback()
             return []  # not kept: read again on the next request
@@ -296,36 +347,109 @@ class RegionRenderer:
             self._placements[(theme, region)] = (generation, placed)
         return placed
 
+    def placed(self, instance_id: int) -> PlacedWidget | None:
+        """Widget instance ``instance_id`` (``None`` if there is none), cached per generation.
+
+        Raises :class:`sqlalchemy.exc.SQLAlchemyError` when the database fails.
+        """
+        generation = generations.value(generations.WIDGETS)
+        known, found = self._by_id
+        if known == generation and instance_id in found:
+            return found[instance_id]
+        row = db.session.get(WidgetInstance, instance_id)
+        placed = _placed(row) if row is not None else None
+        with self._lock:
+            if self._by_id[0] != generation:
+                self._by_id = (generation, {})
+            self._by_id[1][instance_id] = placed
+        return placed
+
     def __call__(self, region: str, context: dict[str, Any]) -> str:
         """Render every visible instance of ``region``; failures are left out."""
         plugins = registry()
         theme = active_theme()
         page = {**(g.get("cms_page") or {}), **context}
+        identity = page_identity()
         parts = []
         for placed in self.placements(theme, region):
-            if not plugins.is_enabled(placed.plugin) or not is_visible(placed, page):
+            if not plugins.is_enabled(placed.plugin) or not is_visible(placed, identity):
                 continue
             widget = plugins.widget_class(placed.plugin, placed.widget_type)
             if widget is None:
                 continue
-            html = self.render_one(placed, widget, page, theme)
+            html = self.render_one(placed, widget, page, theme, identity=identity)
             if html:
                 parts.append(html)
         return "".join(parts)
 
+    def render_live(
+        self,
+        instance: int | PlacedWidget,
+        page: PageIdentity,
+        visitor: Visitor,
+        *,
+        theme: str,
+        locale: str,
+    ) -> str:
+        """Live instance ``instance`` for ``page`` and ``visitor``; see :func:`render_live`."""
+        try:
+            placed = instance if isinstance(instance, PlacedWidget) else self.placed(instance)
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("widget %s left out: its placement cannot be read", instance)
+            return ""
+        if placed is None:
+            log.warning("widget %s left out: no such widget instance", instance)
+            return ""
+        plugins = registry()
+        if not plugins.is_enabled(placed.plugin) or not is_visible(placed, page):
+            return ""
+        widget = plugins.widget_class(placed.plugin, placed.widget_type)
+        if widget is None:
+            return ""
+        if widget.cache != "live":
+            log.warning(
+                "widget %s (%s) left out: it is not live, so it cannot be filled in per request",
+                placed.id,
+                placed.full_type,
+            )
+            return ""
+        return self.render_one(
+            placed, widget, {}, theme, identity=page, visitor=visitor, locale=locale
+        )
+
     def render_one(
-        self, placed: PlacedWidget, widget: type[Widget], page: dict[str, Any], theme: str
+        self,
+        placed: PlacedWidget,
+        widget: type[Widget],
+        page: dict[str, Any],
+        theme: str,
+        *,
+        identity: PageIdentity | None = None,
+        visitor: Visitor | None = None,
+        locale: str | None = None,
     ) -> str:
         """One instance's wrapped HTML, from the cache when its policy allows.
+
+        ``page`` is the page dict :meth:`Widget.get_context` gets; ``identity``
+        the page's :class:`PageIdentity` (default: :func:`page_identity`), which
+        live widgets and per-page cache keys use; ``visitor`` the
+        :class:`Visitor` live widgets get (default: the current request's);
+        ``locale`` the locale to render in (default: the site's).
 
         A miss renders in a thread of :meth:`pool` within the widget's time
         budget; one over budget is left out and counted as a failure of its
         plugin (its render goes on in the background, and its HTML is cached
         when it ends, if its policy allows). Raises nothing.
         """
+        identity = identity if identity is not None else page_identity()
+        locale = locale or select_locale()
+        live = widget.cache == "live"
+        if live and visitor is None:
+            visitor = request_visitor()
         key = None
-        if widget.cache != "live":
-            key = widget_cache.key(placed, widget, page, theme, select_locale())
+        if not live:
+            key = widget_cache.key(placed, widget, identity, theme, locale)
             hit = cache.get(key)
             if hit is not None:
                 return hit
@@ -339,8 +463,8 @@ class RegionRenderer:
             return ""
         deadline = time.monotonic() + budget
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        task = self._task(app, placed, widget, page, theme, key)
-        future = self.pool().submit(task, wait=budget)
+        render = Render(placed, widget, page, theme, identity, visitor, locale)
+        future = self.pool().submit(self._task(app, render, key), wait=budget)
         if future is None:
             log.warning(
                 "widget %s (%s) left out: every widget thread is busy", placed.id, placed.full_type
@@ -374,21 +498,14 @@ class RegionRenderer:
             g.cms_widget_deadline = deadline
         return min(float(config.get("WIDGET_TIME_BUDGET", 1.0)), deadline - now)
 
-    def _task(
-        self,
-        app: Flask,
-        placed: PlacedWidget,
-        widget: type[Widget],
-        page: dict[str, Any],
-        theme: str,
-        key: str | None,
-    ) -> Callable[[], str]:
+    def _task(self, app: Flask, render: Render, key: str | None) -> Callable[[], str]:
         """A render to run in a widget thread, in a copy of the current request's context.
 
         The thread gets its own request and app context (so its own database
-        session, closed when it ends), starting with :data:`SHARED_G_KEYS`; it
-        shares the request's Flask session, so what a widget keeps there (a
-        captcha challenge) reaches the response's cookie.
+        session, closed when it ends), starting with :data:`SHARED_G_KEYS`, the
+        theme, the locale, the page's identity and the visitor; it shares the
+        request's Flask session, so a CSRF token a widget's form asks for
+        reaches the response's cookie.
         """
         shared = {name: g.get(name) for name in SHARED_G_KEYS if name in g}
         environ = dict(request.environ) if has_request_context() else None
@@ -403,10 +520,15 @@ class RegionRenderer:
             with context:
                 for name, value in shared.items():
                     setattr(g, name, value)
-                html = wrap(placed, self.render_body(placed, widget, page, theme))
+                g.cms_theme, g.cms_locale = render.theme, render.locale
+                g.cms_page_identity = render.identity
+                if render.visitor is not None:
+                    g.cms_visitor = render.visitor
+                with force_locale(render.locale):
+                    html = wrap(render.placed, self.render_body(**render.arguments()))
                 if key is not None:
-                    timeout = 0 if widget.cache == "static" else int(widget.cache)
-                    cache.set(key, html, timeout=timeout)
+                    policy = render.widget.cache
+                    cache.set(key, html, timeout=0 if policy == "static" else int(policy))
                 return html
 
         return run
@@ -415,35 +537,128 @@ class RegionRenderer:
         registry().record_failure(placed.plugin, what)
 
     def render_body(
-        self, placed: PlacedWidget, widget: type[Widget], page: dict[str, Any], theme: str
+        self,
+        placed: PlacedWidget,
+        widget: type[Widget],
+        page: dict[str, Any],
+        theme: str,
+        *,
+        identity: PageIdentity | None = None,
+        visitor: Visitor | None = None,
     ) -> str:
-        """One instance's inner HTML (unwrapped, uncached); raises what the widget raises."""
+        """One instance's inner HTML (unwrapped, uncached); raises what the widget raises.
+
+        A cached widget gets ``page`` (the page dict) in :meth:`Widget.get_context`
+        and its template; a live one gets ``identity`` (default: made from
+        ``page``) and ``visitor`` (default: the current request's) in
+        :meth:`Widget.live_context`, and its template gets them as ``page`` and
+        ``visitor``.
+        """
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         env = app.extensions["cms_themes"].environment(theme)
         settings = {**widget.default_settings, **placed.settings}
-        context = {"instance": placed, "settings": settings, "page": page}
-        context.update(widget().get_context(placed, page) or {})
+        instance = replace(placed, settings=settings)
+        context: dict[str, Any]
+        if widget.cache == "live":
+            identity = identity if identity is not None else identity_of(page)
+            visitor = visitor if visitor is not None else request_visitor()
+            context = {"instance": instance, "settings": settings, "page": identity}
+            context["visitor"] = visitor
+            context.update(widget().live_context(instance, identity, visitor) or {})
+        else:
+            context = {"instance": instance, "settings": settings, "page": page}
+            context.update(widget().get_context(instance, page) or {})
         app.update_template_context(context)
         return env.get_template(widget.template).render(context)
 
 
-def is_visible(placed: PlacedWidget, page: dict[str, Any]) -> bool:
-    """Whether ``placed`` shows on ``page`` according to its visibility rule."""
-    kind = page.get("kind")
+@dataclass(frozen=True)
+class Render:
+    """What one widget render needs, handed to its thread."""
+
+    placed: PlacedWidget
+    widget: type[Widget]
+    #: The page dict cached widgets get.
+    page: dict[str, Any]
+    theme: str
+    identity: PageIdentity
+    #: The visitor live widgets get (``None`` for cached widgets).
+    visitor: Visitor | None
+    locale: str
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :meth:`RegionRenderer.render_body`."""
+        return {
+            "placed": self.placed,
+            "widget": self.widget,
+            "page": self.page,
+            "theme": self.theme,
+            "identity": self.identity,
+            "visitor": self.visitor,
+        }
+
+
+def _placed(row: WidgetInstance) -> PlacedWidget:
+    """The renderer's copy of a widget instance row."""
+    return PlacedWidget(
+        id=row.id,
+        plugin=row.plugin,
+        widget_type=row.widget_type,
+        title=row.title or "",
+        settings=dict(row.settings or {}),
+        visibility=row.visibility,
+        category_ids=tuple(int(i) for i in (row.category_ids or [])),
+    )
+
+
+def render_live(
+    instance: int | PlacedWidget,
+    page: PageIdentity,
+    visitor: Visitor,
+    *,
+    theme: str,
+    locale: str,
+) -> str:
+    """The wrapped HTML of live widget instance ``instance`` for one request, or ``""``.
+
+    What the page cache calls on a hit to fill a live widget's placeholder:
+    ``instance`` is the instance id (or a :class:`PlacedWidget`), ``page`` the
+    cached page's identity, ``visitor`` the request's facts, ``theme`` and
+    ``locale`` those the page was rendered in. It needs an app context and,
+    for ``url_for`` and CSRF tokens, a request context, which may be made
+    from a bare WSGI environ (``app.request_context(environ)``); it never
+    reads ``g.cms_page``. Cookies the widget asks for are appended to
+    ``visitor.new_cookies``; the caller adds them to the answer
+    (:meth:`Visitor.apply_cookies`).
+
+    ``""`` (logged) when the instance does not exist, its plugin is not
+    active, its visibility rule hides it on ``page``, it is not live, it raises
+    or it runs over its time budget (the last two count as failures of its
+    plugin). Raises nothing.
+    """
+    renderers = current_app.extensions.get("cms_region_renderers", [])
+    renderer = next((r for r in renderers if isinstance(r, RegionRenderer)), None)
+    if renderer is None:  # the plugin engine is not set up on this app
+        return ""
+    return renderer.render_live(instance, page, visitor, theme=theme, locale=locale)
+
+
+def is_visible(placed: PlacedWidget, page: PageIdentity) -> bool:
+    """Whether ``placed`` shows on ``page`` according to its visibility rule.
+
+    Reads only the identity's ``kind`` and ``category_id`` (the article's
+    category, or the listed category), so live rendering needs no ORM object.
+    """
     if placed.visibility == "all":
         return True
     if placed.visibility == "articles":
-        return kind == "article"
+        return page.kind == "article"
     if placed.visibility == "pages":
-        return kind == "page"
+        return page.kind == "page"
     if placed.visibility == "categories":
-        if kind == "article":
-            category_id = getattr(page.get("article"), "category_id", None)
-        elif kind == "category":
-            category_id = getattr(page.get("category"), "id", None)
-        else:
+        if page.kind not in ("article", "category"):
             return False
-        return category_id in placed.category_ids
+        return page.category_id is not None and page.category_id in placed.category_ids
     return False
 
 

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
 from cms.i18n import select_locale
+from cms.page_view import PageIdentity, Visitor
 from cms.plugins import Widget
 from plugins.clock.formatting import FORMATS, date_line
 
@@ -40,8 +41,12 @@ class DateLine(Widget):
     #: The time changes on every request; the rest of the page stays cacheable.
     cache = "live"
 
-    def get_context(self, instance: Any, page: dict[str, Any]) -> dict[str, Any]:
-        """The formatted time now, and what the script needs to keep it ticking."""
+    def live_context(self, instance: Any, page: PageIdentity, visitor: Visitor) -> dict[str, Any]:
+        """The formatted time now, and what the script needs to keep it ticking.
+
+        Depends on the instance's format setting, the site's locale and time
+        zone only: the same for every page and visitor.
+        """
         fmt = instance.settings.get("format", "long")
         if fmt not in FORMATS:
             fmt = "long"

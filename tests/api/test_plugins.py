@@ -1,8 +1,58 @@
 """Plugin state over the API."""
 
+import shutil
+import sys
+import textwrap
+
+import jsonschema_rs
 import pytest
 
+from cms.config import PROJECT_ROOT
+from cms.extensions import db
 from cms.plugins import registry
+
+#: A plugin with a table, whose migration no ``cms init`` has applied yet: it is held.
+HELD_PLUGIN = {
+    "heldback/__init__.py": """
+        from cms.plugins import Plugin
+
+        plugin = Plugin(name="heldback", title="Held back", models=["plugins.heldback.models"])
+    """,
+    "heldback/models.py": """
+        from sqlalchemy.orm import Mapped, mapped_column
+        from cms.extensions import Model
+
+
+        class HeldbackEntry(Model):
+            __tablename__ = "heldback_entry"
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "heldback/migrations/heldback_0001.py": '''
+        """heldback: its table."""
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "heldback_0001"
+        down_revision = None
+        branch_labels = ("heldback",)
+        depends_on = "0003_plugins"
+
+
+        def upgrade():
+            op.create_table(
+                "heldback_entry",
+                sa.Column("id", sa.Integer(), nullable=False),
+                sa.PrimaryKeyConstraint("id", name=op.f("pk_heldback_entry")),
+            )
+
+
+        def downgrade():
+            op.drop_table("heldback_entry")
+    ''',
+    "brokenone/__init__.py": """
+        raise ImportError("a dependency is missing")
+    """,
+}
 
 
 def headers(token):
@@ -94,3 +144,98 @@ def test_unknown_api_paths_are_json_404_for_any_method(client, api_token):
         )
         assert response.status_code == 404, method
         assert response.is_json
+
+
+def item(body, name):
+    return next(p for p in body["items"] if p["name"] == name)
+
+
+@pytest.fixture
+def held_app(make_app, tmp_path):
+    """An app whose ``heldback`` plugin waits for ``cms init``, beside clock and a broken one.
+
+    Used by one test only: loading the plugin's models in a second app of the
+    same run would declare its model class twice.
+    """
+    folder = tmp_path / "held-plugins"
+    shutil.copytree(
+        PROJECT_ROOT / "plugins" / "clock",
+        folder / "clock",
+        ignore=shutil.ignore_patterns("tests", "__pycache__"),
+    )
+    for path, text in HELD_PLUGIN.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    try:
+        yield make_app(PLUGINS_DIR=str(folder), PLUGIN_PENDING_RECHECK=0)
+    finally:
+        table = db.metadata.tables.get("heldback_entry")
+        if table is not None:
+            db.metadata.remove(table)
+        for name in list(sys.modules):
+            if name.startswith(("plugins.heldback", "plugins.brokenone")):
+                sys.modules.pop(name)
+
+
+def test_a_plugin_waiting_for_its_migrations_is_held(held_app, api_token):
+    client = held_app.test_client()
+    document = client.get("/api/v1/openapi.json").get_json()
+    validator = jsonschema_rs.validator_for(
+        {"$ref": "#/components/schemas/PluginList", "components": document["components"]}
+    )
+    body = client.get("/api/v1/plugins").get_json()
+    validator.validate(body)
+    held = item(body, "heldback")
+    assert held["state"] == "held"
+    assert held["held"] is True
+    assert held["enabled"] is True
+    assert held["active"] is False
+    assert held["paused"] is False
+    assert held["reason"].startswith("Held inactive")
+    assert "cms init" in held["reason"]
+    assert client.get("/api/v1/plugins/heldback").get_json() == held
+    clock = item(body, "clock")
+    assert (clock["state"], clock["held"], clock["reason"]) == ("enabled", False, None)
+    broken = item(body, "brokenone")
+    assert (broken["state"], broken["broken"], broken["reason"]) == ("broken", True, None)
+    admin = {"Authorization": f"Bearer {api_token('admin')}"}
+    as_admin = client.get("/api/v1/plugins", headers=admin).get_json()
+    validator.validate(as_admin)
+    assert "a dependency is missing" in item(as_admin, "brokenone")["reason"]
+    held_app.config["LOCALE"] = "vi"  # the reason is in the site's language
+    in_vietnamese = client.get("/api/v1/plugins/heldback").get_json()["reason"]
+    assert in_vietnamese.startswith("Tạm giữ, chưa hoạt động")
+    assert "cms init" in in_vietnamese
+    held_app.config["LOCALE"] = "en"
+    result = held_app.test_cli_runner().invoke(args=["cms", "init"])
+    assert result.exit_code == 0, result.output
+    freed = client.get("/api/v1/plugins/heldback").get_json()
+    assert (freed["state"], freed["held"], freed["active"], freed["reason"]) == (
+        "enabled", False, True, None
+    )  # fmt: skip
+
+
+def test_paused_and_disabled_states(app, client, api_token):
+    document = client.get("/api/v1/openapi.json").get_json()
+    validator = jsonschema_rs.validator_for(
+        {"$ref": "#/components/schemas/Plugin", "components": document["components"]}
+    )
+    with app.app_context():
+        registry().pause("clock", "5 errors within 5 minutes, last in widget 1 (clock.dateline)")
+    anonymous = client.get("/api/v1/plugins/clock").get_json()
+    validator.validate(anonymous)
+    assert (anonymous["state"], anonymous["paused"], anonymous["reason"]) == ("paused", True, None)
+    admin = {"Authorization": f"Bearer {api_token('admin')}"}
+    seen = client.get("/api/v1/plugins/clock", headers=admin).get_json()
+    validator.validate(seen)
+    assert seen["reason"] == "5 errors within 5 minutes, last in widget 1 (clock.dateline)"
+    assert seen["paused_reason"] == seen["reason"]
+    changed = client.patch("/api/v1/plugins/clock", json={"enabled": False}, headers=admin)
+    validator.validate(changed.get_json())
+    assert (changed.get_json()["state"], changed.get_json()["reason"]) == ("disabled", None)
+    plugin = document["components"]["schemas"]["Plugin"]
+    assert plugin["properties"]["state"]["enum"] == [
+        "broken", "disabled", "held", "paused", "enabled"
+    ]  # fmt: skip
+    assert {"state", "reason", "held"} <= set(plugin["required"])

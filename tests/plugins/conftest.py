@@ -40,10 +40,24 @@ TEST_PLUGINS = {
                 article = page.get("article")
                 return {"label": article.title if article else "-"}
 
+        class Echo(Widget):
+            # Live: echoes the visitor's cookie "x" and asks for a cookie of its own.
+            type = "echo"
+            title = "Echo"
+            template = "hello/echo.html"
+            cache = "live"
+            default_settings = {"cookie": "hello_seen"}
+
+            def live_context(self, instance, page, visitor):
+                SEEN.append("live:" + page.kind)
+                visitor.set_cookie(instance.settings.get("cookie", "hello_seen"), page.kind,
+                                   max_age=3600)
+                return {"x": visitor.cookies.get("x", "-"), "robot": visitor.is_crawler}
+
         class Hooks:
             @hookimpl
-            def page_view(self, kind, obj, request):
-                SEEN.append("view:" + kind)
+            def page_view(self, page, visitor):
+                SEEN.append("view:" + page.kind)
 
             @hookimpl
             def article_footer(self, article):
@@ -54,8 +68,8 @@ TEST_PLUGINS = {
                 from cms.admin.menu import MenuItem
                 return [MenuItem("hello.ping", "Hello admin", order=99)]
 
-        plugin = Plugin(name="hello", version="1.2.3", title="Hello", widgets=[Box, PerPage],
-                        blueprint=bp, hooks=Hooks())
+        plugin = Plugin(name="hello", version="1.2.3", title="Hello",
+                        widgets=[Box, PerPage, Echo], blueprint=bp, hooks=Hooks())
     """,
     "boom": """
         from cms.plugins import Plugin, Widget, hookimpl
@@ -66,12 +80,12 @@ TEST_PLUGINS = {
             template = "boom/exploding.html"
             cache = "live"
 
-            def get_context(self, instance, page):
+            def live_context(self, instance, page, visitor):
                 raise RuntimeError("widget exploded")
 
         class Hooks:
             @hookimpl
-            def page_view(self, kind, obj, request):
+            def page_view(self, page, visitor):
                 raise RuntimeError("hook exploded")
 
         plugin = Plugin(name="boom", title="Boom", widgets=[Exploding], hooks=Hooks())
@@ -131,6 +145,11 @@ def downgrade():
 TEMPLATES = {
     "hello/templates/hello/box.html": "<p class='hello'>{{ settings.greeting }} ({{ kind }})</p>",
     "hello/templates/hello/perpage.html": "<p class='perpage'>{{ label }}</p>",
+    "hello/templates/hello/echo.html": (
+        "<p class='echo'>x={{ x }} kind={{ page.kind }} path={{ page.path }}"
+        " id={{ page.object_id }} from={{ visitor.address }} robot={{ robot }}"
+        " greeting={{ settings.cookie }} {{ _('Search') }}</p>"
+    ),
     "boom/templates/boom/exploding.html": "never",
 }
 

@@ -1,5 +1,7 @@
 """The plugin engine: discovery, state across workers, hooks, isolation, pausing."""
 
+import time
+
 import pytest
 
 from cms.extensions import db
@@ -183,3 +185,69 @@ def test_article_footer_html_of_active_plugins_is_shown(app, client, make_articl
         registry().set_enabled("hello", False)
         db.session.commit()
     assert "hello footer" not in client.get(f"/news/{article.slug}").text
+
+
+def test_failures_of_every_worker_add_up_to_pause_a_plugin(app, make_app):
+    """Two apps on one database stand for two workers: the errors count in the shared store.
+
+    With a count per process, two failures in each of two workers would never reach
+    the limit of three (PLUGIN_PAUSE_ERRORS in these tests).
+    """
+    other = make_app()
+    place(app, "boom", "exploding")
+    first, second = app.test_client(), other.test_client()
+    with app.app_context():
+        registry().record_failure("boom", "hook test")
+        registry().record_failure("boom", "hook test")
+    with other.app_context():
+        assert registry().failures("boom") == 2  # what the first worker counted
+    with other.test_request_context("/"):
+        assert registry().is_enabled("boom")
+    response = second.get("/")  # boom's widget and its page_view hook fail in the other worker
+    assert response.status_code == 200
+    assert 'data-widget="boom.exploding"' not in response.text
+    with app.test_request_context("/"):
+        state = registry().states()["boom"]
+        assert state.paused_at is not None
+        assert "errors within 5 minutes" in state.paused_reason
+        assert registry().failures("boom") == 0  # a pause starts the count afresh
+    assert first.get("/").status_code == 200
+    with app.app_context():
+        registry().set_enabled("boom", True)
+        db.session.commit()
+        registry().record_failure("boom", "hook test")
+        registry().record_failure("boom", "hook test")
+    with other.test_request_context("/"):
+        assert registry().is_enabled("boom")  # resumed, and two new errors are below three
+        assert registry().failures("boom") == 2
+        registry().set_enabled("boom", False)
+        db.session.commit()
+        assert registry().failures("boom") == 0  # enabling or disabling resets it too
+
+
+def test_failures_are_forgotten_after_the_window(app, make_app):
+    other = make_app(PLUGIN_PAUSE_WINDOW=0.2)
+    with other.app_context():
+        registry().record_failure("boom", "hook test")
+        registry().record_failure("boom", "hook test")
+        assert registry().failures("boom") == 2
+    time.sleep(0.3)
+    with other.test_request_context("/"):
+        registry().record_failure("boom", "hook test")  # the first of a new window
+        assert registry().failures("boom") == 1
+        assert registry().is_enabled("boom")
+
+
+def test_a_store_failure_never_breaks_a_page(app, client, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from cms.store import Store
+
+    def broken(self, *args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    place(app, "boom", "exploding")
+    monkeypatch.setattr(Store, "incr", broken)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "could not count an error of plugin boom" in caplog.text

@@ -47,7 +47,45 @@ PROBES = {
     ),
     "nolabel/__init__.py": "from cms.plugins import Plugin\nplugin = Plugin(name='nolabel')\n",
     "nolabel/migrations/nolabel_0001.py": MIGRATION.format(name="nolabel", labels="None"),
+    "nolive/__init__.py": """
+        from cms.plugins import Plugin, Widget
+
+        class Ticker(Widget):
+            type = "ticker"
+            template = "nolive/ticker.html"
+            cache = "live"
+
+            def get_context(self, instance, page):
+                return {"article": page.get("article")}
+
+        plugin = Plugin(name="nolive", widgets=[Ticker])
+    """,
+    "badcache/__init__.py": """
+        from cms.plugins import Plugin, Widget
+
+        class Box(Widget):
+            type = "box"
+            template = "badcache/box.html"
+            cache = 0
+
+        plugin = Plugin(name="badcache", widgets=[Box])
+    """,
+    "twice/__init__.py": """
+        from cms.plugins import Plugin, Widget
+
+        class One(Widget):
+            type = "box"
+            template = "twice/one.html"
+
+        class Two(Widget):
+            type = "box"
+            template = "twice/two.html"
+
+        plugin = Plugin(name="twice", widgets=[One, Two])
+    """,
 }
+#: Test plugins of PROBES, refused at load.
+PROBE_NAMES = ("badtpl", "badbp", "badbranch", "nolabel", "nolive", "badcache", "twice")
 
 
 def add_files(folder, files):
@@ -61,7 +99,7 @@ def add_files(folder, files):
 def plugins_dir(plugins_dir):
     add_files(plugins_dir, PROBES)
     yield plugins_dir
-    for name in ("badtpl", "badbp", "badbranch", "nolabel"):
+    for name in PROBE_NAMES:
         sys.modules.pop(f"plugins.{name}", None)
 
 
@@ -77,6 +115,13 @@ def forget(package):
         ("badbp", "its blueprint is named 'other', expected 'badbp'"),
         ("badbranch", "has the branch label 'other', expected 'badbranch'"),
         ("nolabel", "its first migration nolabel_0001.py needs branch_labels = ('nolabel',)"),
+        (
+            "nolive",
+            'widget nolive.ticker (Ticker) is live (cache = "live") but does not define'
+            " live_context(instance, page, visitor)",
+        ),
+        ("badcache", 'cache must be "static", "live" or a positive number of seconds, not 0'),
+        ("twice", "widget type twice.box is declared twice"),
     ],
 )
 def test_a_name_out_of_line_is_refused_with_a_clear_message(app, client, runner, name, message):

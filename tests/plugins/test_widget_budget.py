@@ -8,20 +8,27 @@ import threading
 import time
 
 import pytest
+from flask import session
+from flask_wtf.csrf import validate_csrf
+from werkzeug.test import EnvironBuilder
 
 from cms.extensions import db
 from cms.models import PluginState
+from cms.page_view import PageIdentity, Visitor
 from cms.plugins import registry, widgets
+from cms.plugins.widgets import render_live
+from cms.testing import csrf_token_from
 from tests.plugins.helpers import module, place
 
-#: A plugin whose widgets are slow on purpose: ``sleepy`` blocks until the test releases
-#: it (at most 30 s), ``late`` takes ``delay`` seconds and may be cached, ``where``
-#: shows what it sees of the request.
+#: A plugin whose widgets are slow on purpose: ``sleepy`` (live) blocks until the test
+#: releases it (at most 30 s), ``late`` takes ``delay`` seconds and may be cached,
+#: ``where`` (cached per page) shows what it sees of the request, ``form`` (live) holds
+#: a form with a CSRF token and shows what it gets of the page and the visitor.
 SLOW_PLUGIN = """
     import threading
     import time
 
-    from flask import g, request, session
+    from flask import g, request
     from cms.plugins import Plugin, Widget
 
     RELEASE = threading.Event()
@@ -33,7 +40,7 @@ SLOW_PLUGIN = """
         template = "slow/sleepy.html"
         cache = "live"
 
-        def get_context(self, instance, page):
+        def live_context(self, instance, page, visitor):
             STARTED.append(time.monotonic())
             RELEASE.wait(30)
             return {}
@@ -53,19 +60,31 @@ SLOW_PLUGIN = """
         type = "where"
         title = "Where"
         template = "slow/where.html"
-        cache = "live"
+        per_page = True
 
         def get_context(self, instance, page):
-            session["seen_by_widget"] = request.path
             return {"path": request.path, "kind": page.get("kind"), "theme": g.get("cms_theme")}
 
-    plugin = Plugin(name="slow", title="Slow", widgets=[Sleepy, Late, Where])
+    class Form(Widget):
+        type = "form"
+        title = "Form"
+        template = "slow/form.html"
+        cache = "live"
+
+        def live_context(self, instance, page, visitor):
+            return {"seen": f"{page.kind} {page.path} {visitor.method}"}
+
+    plugin = Plugin(name="slow", title="Slow", widgets=[Sleepy, Late, Where, Form])
 """
 
 TEMPLATES = {
     "sleepy.html": "<p class='sleepy'>finally awake</p>",
     "late.html": "<p class='late'>late but here</p>",
     "where.html": "<p class='where'>{{ path }} {{ kind }} {{ theme }} {{ _('Search') }}</p>",
+    "form.html": (
+        "<form class='live-form' method='post'><p>{{ seen }} {{ _('Search') }}</p>"
+        '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>'
+    ),
 }
 
 BUDGET = 0.3
@@ -120,6 +139,24 @@ def test_a_slow_widget_is_left_out_and_the_page_answers_quickly(
     assert f'data-widget-id="{good}"' in response.text
     assert f"widget {sleepy} (slow.sleepy) left out: over its time budget" in caplog.text
     assert len(slow.STARTED) == 1
+
+
+def test_render_live_keeps_to_the_time_budget_on_a_cached_page(app, slow, caplog):
+    """The page cache's path: a slow live widget is left out, counted, and the page not held."""
+    sleepy = place(app, "slow", "sleepy")
+    builder = EnvironBuilder(path="/news/da-luu", headers={"User-Agent": "Mozilla/5.0"})
+    environ = builder.get_environ()
+    builder.close()
+    with app.request_context(environ):
+        started = time.monotonic()
+        html = render_live(
+            sleepy, PageIdentity("article", 1, "/news/da-luu"), Visitor.from_environ(environ),
+            theme="default", locale="en",
+        )  # fmt: skip
+        assert html == ""
+        assert time.monotonic() - started < 2
+        assert registry().failures("slow") == 1
+    assert f"widget {sleepy} (slow.sleepy) left out: over its time budget" in caplog.text
 
 
 def test_a_plugin_that_keeps_being_slow_is_paused_with_the_reason_shown(
@@ -223,13 +260,23 @@ def test_widgets_in_their_threads_see_the_request_the_page_and_the_locale(
     app = make_app(LOCALE="vi")
     article = make_article("Widget thấy gì")
     where = place(app, "slow", "where")
+    form = place(app, "slow", "form", position=1)
     client = app.test_client()
     response = client.get(f"/news/{article.slug}?x=1")
     assert response.status_code == 200
     assert f'data-widget-id="{where}"' in response.text
     assert f"/news/{article.slug} article default Tìm kiếm" in response.text
-    with client.session_transaction() as cookie:  # what the widget kept reached the cookie
-        assert cookie["seen_by_widget"] == f"/news/{article.slug}"
+    assert f'data-widget-id="{form}"' in response.text
+    assert f"article /news/{article.slug} GET Tìm kiếm" in response.text
+    # The live form's CSRF token was made in the widget's thread and kept in the
+    # request's session: it reaches the cookie and is the one the session holds.
+    token = csrf_token_from(response.text.split(f'data-widget-id="{form}"', 1)[1])
+    with client.session_transaction() as cookie:
+        kept = dict(cookie)
+    assert kept["csrf_token"]
+    with app.test_request_context(f"/news/{article.slug}"):
+        session.update(kept)
+        validate_csrf(token)  # raises when the token does not belong to this session
 
 
 def test_the_pool_is_bounded_and_its_idle_threads_end(monkeypatch):
