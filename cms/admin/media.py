@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -21,6 +22,13 @@ from cms.audit import record
 from cms.content.errors import ContentError
 from cms.content.media import delete_media_file, media_name, visible_text
 from cms.content.text import clean_text
+from cms.content.upload_limits import (
+    UploadPolicy,
+    UploadQuotaExceeded,
+    UploadRateLimited,
+    format_size,
+    used_bytes,
+)
 from cms.content.uploads import media_in_use, save_upload
 from cms.extensions import db
 from cms.models import Media
@@ -53,30 +61,22 @@ class AltForm(FlaskForm):
 @bp.route("/media", methods=["GET", "POST"])
 @role_required("editor", "author")
 def media() -> Any:
-    """The library: search, a grid of images, and the upload form (drag-and-drop or plain)."""
+    """The library: search, a grid of images, and the upload form (drag-and-drop or plain).
+
+    Each image is stored on its own (one refused image does not stop the others),
+    within the user's upload rate and storage quota: past the rate, the images
+    left are not tried and the screen answers 429 with ``Retry-After``; when the
+    quota is full, the images left are not tried either. The alt text typed is
+    kept whenever something was refused.
+    """
     form = UploadForm()
+    retry_after: int | None = None
     if form.validate_on_submit():
         files = [f for f in (form.files.data or []) if f and f.filename]
         if not files:
             form.files.errors = [_("Choose at least one image.")]
         else:
-            stored: list[Media] = []
-            refused: list[str] = []
-            for upload in files:
-                try:
-                    item = save_upload(
-                        upload.stream,
-                        upload.filename,
-                        alt=form.alt.data or "",
-                        uploaded_by=current_user,
-                    )
-                    db.session.flush()
-                    record("media.upload", item, _("Uploaded %(name)s", name=media_name(item)))
-                    db.session.commit()
-                    stored.append(item)
-                except ContentError as exc:
-                    db.session.rollback()
-                    refused.extend(exc.errors.values())
+            stored, refused, retry_after = _upload_all(files, form.alt.data or "")
             if stored:
                 flash(_("%(num)d image(s) uploaded.", num=len(stored)), "success")
             for message in refused:
@@ -91,15 +91,70 @@ def media() -> Any:
     listing = page_or_404(query, PER_PAGE)
     items, total, page = listing.items, listing.total, listing.page
     status = 422 if form.errors or (request.method == "POST") else 200
-    return render_template(
-        "admin/media/index.html",
-        form=form,
-        items=items,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
-        q=q,
-    ), status
+    headers = {}
+    if retry_after is not None:
+        status, headers = 429, {"Retry-After": str(retry_after)}
+    return (
+        render_template(
+            "admin/media/index.html",
+            form=form,
+            items=items,
+            total=total,
+            page=page,
+            per_page=PER_PAGE,
+            q=q,
+            usage=_usage(),
+        ),
+        status,
+        headers,
+    )
+
+
+def _upload_all(files: list[Any], alt: str) -> tuple[list[Media], list[str], int | None]:
+    """Store each file, each in its own commit; ``(stored, messages of refusals, retry_after)``.
+
+    ``retry_after`` (seconds) is set when the upload rate stopped the batch.
+    """
+    stored: list[Media] = []
+    refused: list[str] = []
+    for index, upload in enumerate(files):
+        try:
+            item = save_upload(upload.stream, upload.filename, alt=alt, uploaded_by=current_user)
+            db.session.flush()
+            record("media.upload", item, _("Uploaded %(name)s", name=media_name(item)))
+            db.session.commit()
+            stored.append(item)
+        except ContentError as exc:
+            db.session.rollback()
+            refused.extend(exc.errors.values())
+            left = len(files) - index - 1
+            stop = isinstance(exc, UploadRateLimited) or (
+                isinstance(exc, UploadQuotaExceeded) and exc.room <= 0
+            )
+            if stop:
+                if left:
+                    refused.append(
+                        ngettext(
+                            "%(num)d more image was not uploaded.",
+                            "%(num)d more images were not uploaded.",
+                            left,
+                        )
+                    )
+                retry_after = exc.retry_after if isinstance(exc, UploadRateLimited) else None
+                return stored, refused, retry_after
+    return stored, refused, None
+
+
+def _usage() -> str | None:
+    """The signed-in user's storage use and quota, as a sentence; None without a quota."""
+    policy = UploadPolicy.current()
+    if policy.quota_bytes <= 0:
+        return None
+    return _(
+        "You use %(used)s of your storage quota of %(quota)s.",
+        used=format_size(used_bytes(current_user.id)),
+        quota=format_size(policy.quota_bytes),
+    )
 
 
 def _item(media_id: int) -> Media:

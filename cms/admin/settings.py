@@ -1,4 +1,4 @@
-"""Back office: the site settings (name, language, time zone, URL prefixes, contact, logo)."""
+"""Back office: the site settings (name, language, time zone, addresses, contact, uploads)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from cms.admin.settings_forms import SettingsForm
 from cms.audit import record
 from cms.content.media import media_name
 from cms.content.site import get_setting, set_setting
+from cms.content.upload_limits import SETTING_DEFAULTS
 from cms.extensions import db
 from cms.models import Media
 
@@ -40,6 +41,7 @@ KEYS = (
     "contact_address",
     "contact_phone",
     "contact_email",
+    *SETTING_DEFAULTS,
 )
 
 #: Most images offered as the logo (the newest; the current logo is always offered).
@@ -47,8 +49,8 @@ LOGO_CHOICES_MAX = 500
 
 
 def current_settings() -> dict[str, Any]:
-    """The effective value of every setting this screen edits."""
-    return {key: get_setting(key) for key in KEYS}
+    """The effective value of every setting this screen edits (upload limits: their defaults)."""
+    return {key: get_setting(key, SETTING_DEFAULTS.get(key)) for key in KEYS}
 
 
 def save_settings(values: dict[str, Any]) -> dict[str, list[Any]]:

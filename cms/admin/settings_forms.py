@@ -33,6 +33,12 @@ PREFIX_MAX = 40
 PER_PAGE_RANGE = (1, 100)
 #: What a contact phone number may contain.
 PHONE_RE = re.compile(r"^[0-9+().\-/ ]*$")
+#: Uploads per user and window allowed (0: no rate limit).
+UPLOAD_RATE_COUNT_RANGE = (0, 100_000)
+#: Length of the upload rate's window, in minutes (a minute to a day).
+UPLOAD_RATE_MINUTES_RANGE = (1, 1440)
+#: Storage quota per user, in MB (0: none; at most 10 TB).
+UPLOAD_QUOTA_MB_RANGE = (0, 10 * 1024 * 1024)
 
 
 @cache
@@ -216,6 +222,22 @@ class SettingsForm(FlaskForm):
         filters=[_strip, _lower],
         validators=[_max(254), valid_email],
         render_kw={"type": "email"},
+    )
+
+    upload_rate_count = WholeNumberField(
+        _l("Images per user"),
+        validators=[NumberBetween(*UPLOAD_RATE_COUNT_RANGE)],
+        render_kw={"min": UPLOAD_RATE_COUNT_RANGE[0], "max": UPLOAD_RATE_COUNT_RANGE[1]},
+    )
+    upload_rate_minutes = WholeNumberField(
+        _l("Every (minutes)"),
+        validators=[NumberBetween(*UPLOAD_RATE_MINUTES_RANGE)],
+        render_kw={"min": UPLOAD_RATE_MINUTES_RANGE[0], "max": UPLOAD_RATE_MINUTES_RANGE[1]},
+    )
+    upload_quota_mb = WholeNumberField(
+        _l("Storage quota per user (MB)"),
+        validators=[NumberBetween(*UPLOAD_QUOTA_MB_RANGE)],
+        render_kw={"min": UPLOAD_QUOTA_MB_RANGE[0], "max": UPLOAD_QUOTA_MB_RANGE[1]},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

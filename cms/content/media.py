@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -493,6 +493,7 @@ def store_image(
     original_name: str = "",
     alt: str = "",
     uploaded_by: Any = None,
+    before_write: Callable[[int], object] | None = None,
 ) -> Media:
     """Re-encode ``image``, write it under a generated name and add its :class:`Media` row.
 
@@ -506,6 +507,9 @@ def store_image(
     and one of :data:`IMAGE_ERRORS` when Pillow cannot convert it; nothing
     is written then. Checking what an upload really is, and its size limits,
     is the caller's job (:func:`cms.content.uploads.read_image`).
+    ``before_write``, if given, is called with the size in bytes of the encoded
+    file before it is written (a storage quota reserves it); whatever it raises
+    propagates, and nothing is written then.
     """
     width, height = image.size
     if width < 1 or height < 1:
@@ -519,6 +523,8 @@ def store_image(
         extension, mime_type = FORMAT_FILES[image.format]
     else:
         data, extension, mime_type, (width, height) = encode_image(image)
+    if before_write is not None:
+        before_write(len(data))
     filename = generated_name(extension)
     write_media_file(filename, data)
     media = Media(

@@ -10,6 +10,10 @@ PNG or WebP stays animated, within a frame and pixel budget. Whatever Pillow
 raises while decoding, converting or encoding becomes a :class:`ContentError`
 with a message in the user's language, never a server error, and leaves no
 file behind.
+
+Every upload also counts against its user's upload rate and storage quota
+(:mod:`cms.content.upload_limits`), checked here so that every caller, the
+media library and whatever comes after it, applies them the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from cms.content.media import (
 )
 from cms.content.site import get_setting
 from cms.content.text import clean_text
+from cms.content.upload_limits import Reservation, UploadGuard, hold_until_transaction_end
 from cms.extensions import db
 from cms.models import Article, Media
 
@@ -204,24 +209,47 @@ def save_upload(
 
     Raises :class:`ContentError` (field ``file``) for an image that is refused
     or that cannot be converted; no file is left behind and no row added then.
+    For a user (``uploaded_by``), the upload first counts against their rate:
+    past it, :class:`~cms.content.upload_limits.UploadRateLimited` (with
+    ``retry_after`` seconds) before the file is even read; then the stored
+    file must fit in their quota, or
+    :class:`~cms.content.upload_limits.UploadQuotaExceeded`, with nothing
+    written. Both are :class:`ContentError` subclasses. The bytes stay
+    reserved in the shared store until the caller's transaction ends.
     """
-    image = read_image(stream, filename)
     name = display_filename(filename)
+    guard = UploadGuard.for_user(uploaded_by)
+    if guard is not None:
+        guard.count_upload()
+        guard.check_room(name)
+    image = read_image(stream, filename)
     written: list[str] = []
     media: Media | None = None
+    reservation: Reservation | None = None
+
+    def reserve(size: int) -> None:
+        nonlocal reservation
+        if guard is not None:
+            reservation = guard.reserve(size, name)
+
     try:
         media = store_image(
             image,
             original_name=name,
             alt=clean_text(alt, single_line=True),
             uploaded_by=uploaded_by,
+            before_write=reserve,
         )
         written.append(media.filename)
         media.variants = make_variants(media, image, written=written)
-    except _FAILURES as exc:
+    except BaseException as exc:
         delete_files(written)
         if media is not None and media in db.session:
             db.session.expunge(media)
+        if reservation is not None:
+            reservation.release()
+        if isinstance(exc, ContentError) or not isinstance(exc, _FAILURES):
+            raise  # a refusal with its own message (the quota), or not Pillow's
         log.warning("upload %r could not be converted: %s", name, exc)
         raise _error(
             _(
@@ -230,6 +258,7 @@ def save_upload(
                 name=name,
             )
         ) from exc
+    hold_until_transaction_end(reservation)
     return media
 
 
