@@ -3,14 +3,31 @@
 The database is SQLite by default; ``CMS_TEST_DATABASE_URL`` selects another
 one (the suite runs again on PostgreSQL that way) and ``CMS_TEST_REDIS_URL``
 a Redis server. The schema is built once per run by the real migrations; each
-test then gets a fresh copy (SQLite) or emptied tables (PostgreSQL).
+test then gets a fresh copy (SQLite) or emptied tables (PostgreSQL), and the
+shared store's buffered writes are flushed when its app is torn down, so no
+counter of one test reaches the next.
+
+For plugin authors: :func:`enable_plugin` (a plugin enabled, its migrations
+applied), :func:`place_widget` (an instance placed in a region),
+:func:`api_client` (requests carrying a bearer token of a role) and
+:func:`make_article`, which goes through the content services, so that plugins
+hear the lifecycle events after the commit exactly as in production.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +36,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, inspect, text
 
-from cms import create_app
+from cms import create_app, store
 from cms.config import normalise_database_url
 from cms.extensions import db
 
@@ -189,6 +206,12 @@ def app(
     application = create_app(app_config)
     Path(application.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
     yield application
+    _tear_down(application)
+
+
+def _tear_down(application: Flask) -> None:
+    """Write the store's buffered counters now (never into the next test), then disconnect."""
+    store.flush_all()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -206,9 +229,7 @@ def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
 
     yield factory
     for application in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        _tear_down(application)
 
 
 @pytest.fixture
@@ -248,7 +269,13 @@ def make_user(app: Flask) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_article(app: Flask) -> Callable[..., Any]:
-    """Create an article through the content services; returns its id and slug."""
+    """Create an article through the content services; returns its ``id``, ``slug``, ``title``.
+
+    ``make_article("Tin", status="draft", category_id=3)``: the fields of
+    :func:`cms.content.save_article` (default: published now). It commits, so
+    the active plugins hear ``article_created`` (and ``article_published``)
+    after the commit, exactly as when an editor saves in the back office.
+    """
     from cms.content import save_article
 
     def factory(title: str = "Tin tức", **fields: Any) -> Any:
@@ -292,6 +319,151 @@ def api_token(app: Flask, make_user: Callable[..., Any]) -> Callable[..., str]:
             db.session.add(row)
             db.session.commit()
             return secret
+
+    return factory
+
+
+@pytest.fixture
+def enable_plugin(app: Flask) -> Callable[[str], Any]:
+    """Enable a loaded plugin and apply its migrations (as ``cms plugins enable``); returns it.
+
+    ``enable_plugin("helpful")`` -> the :class:`cms.plugins.Plugin`. The
+    plugin's tables exist afterwards, in the test database only (they are
+    dropped with the test's database). Raises :class:`cms.plugins.PluginError`
+    for a plugin that is not loaded (the message says why when it is broken),
+    and ``AssertionError`` if the plugin is still not active (paused or held).
+    """
+    from cms.plugins import registry
+
+    def factory(name: str) -> Any:
+        with app.app_context():
+            plugins = registry()
+            plugins.set_enabled(name, True)
+            db.session.commit()
+            state = plugins.states()[name]
+            assert state.active, f"plugin {name} is not active: {state}"
+            return plugins.require(name)
+
+    return factory
+
+
+@dataclass(frozen=True)
+class WidgetRef:
+    """A placed widget instance, as :func:`place_widget` returns it (no database session)."""
+
+    #: The instance id (``data-widget-id`` in the page).
+    id: int
+    #: ``plugin.type``.
+    type: str
+    #: The theme it is placed in.
+    theme: str
+    #: The region it is placed in.
+    region: str
+    #: Its settings as stored: the widget's defaults overlaid with those given.
+    settings: dict[str, Any] = field(hash=False)
+
+
+@pytest.fixture
+def place_widget(app: Flask) -> Callable[..., WidgetRef]:
+    """Place a widget instance last in a region, through the back office's placement service.
+
+    ``place_widget("helpful.box", region="article_footer", title="", visibility="articles",
+    count=5)``: ``theme`` defaults to the active theme, ``title`` to the widget type's
+    (``""`` for none), ``visibility`` to ``"all"``; other keywords are the instance's
+    settings. Raises :class:`cms.content.ContentError` for an unknown type, theme or
+    region, as the back office would refuse them. Every worker sees it at once.
+    """
+    from cms.plugins.placement import add_instance
+    from cms.themes import active_theme
+
+    def factory(
+        widget_type: str,
+        region: str = "sidebar",
+        theme: str | None = None,
+        title: str | None = None,
+        visibility: str = "all",
+        category_ids: tuple[int, ...] = (),
+        **settings: Any,
+    ) -> WidgetRef:
+        with app.test_request_context("/"):
+            instance = add_instance(
+                theme or active_theme(),
+                region,
+                widget_type,
+                title=title,
+                settings=settings,
+                visibility=visibility,
+                category_ids=category_ids,
+            )
+            db.session.commit()
+            return WidgetRef(
+                instance.id,
+                f"{instance.plugin}.{instance.widget_type}",
+                instance.theme,
+                instance.region,
+                dict(instance.settings),
+            )
+
+    return factory
+
+
+class ApiClient:
+    """A test client for the JSON API whose requests carry ``Authorization: Bearer <token>``.
+
+    ``get``, ``post``, ``put``, ``patch`` and ``delete`` take the URL, ``json=``
+    (sent as ``application/json``) and the test client's other arguments; they
+    return the test client's response (``.status_code``, ``.get_json()``).
+    Without a token (``token=None``) the requests are anonymous.
+    """
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        #: The underlying Flask test client.
+        self.client = client
+        #: The bearer token sent, or ``None``.
+        self.token = token
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        """Send one request with the token (a caller's ``Authorization`` header wins)."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.token is not None:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        """``GET url``."""
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        """``POST url`` (``json=`` for the body)."""
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Any:
+        """``PUT url`` (``json=`` for the body)."""
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Any:
+        """``PATCH url`` (``json=`` for the body)."""
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Any:
+        """``DELETE url``."""
+        return self.request("DELETE", url, **kwargs)
+
+
+@pytest.fixture
+def api_client(app: Flask, api_token: Callable[..., str]) -> Callable[..., ApiClient]:
+    """An :class:`ApiClient` with a token of a new user of ``role``: ``api_client("editor")``.
+
+    ``api_client(None)`` is anonymous (no ``Authorization`` header). Each call
+    makes its own user and token.
+    """
+    made = itertools.count(1)
+
+    def factory(role: str | None = "editor") -> ApiClient:
+        if role is None:
+            return ApiClient(app.test_client(), None)
+        token = api_token(role, email=f"{role}-api-{next(made)}@example.org")
+        return ApiClient(app.test_client(), token)
 
     return factory
 
@@ -377,6 +549,101 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@dataclass
+class GunicornSite:
+    """A site served by ``gunicorn`` in its own process group (see :func:`gunicorn_site`)."""
+
+    #: ``http://127.0.0.1:<port>``.
+    base: str
+    #: The server's combined output.
+    log: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def stop(self) -> None:
+        """Stop every worker (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def gunicorn_site(database_url: str, tmp_path: Path) -> Iterator[Callable[..., GunicornSite]]:
+    """Start real ``gunicorn`` sites on the test database, to test what workers share.
+
+    ``start(workers=2, redis_url=None, env=None, ready="/healthz")`` serves
+    ``cms:create_app()`` with ``workers`` sync workers on a free port, configured
+    only by ``CMS_*`` variables (the test database, an instance folder in
+    ``tmp_path``, ``redis_url`` as ``CMS_REDIS_URL``, then ``env``, e.g.
+    ``PYTHONPATH`` of a plugin installed with ``pip --target``), waits up to 30 s
+    for ``ready`` to answer 200 and returns a :class:`GunicornSite`. Every site
+    started is stopped at teardown. Fails the test with the server's log when it
+    does not start.
+    """
+    started: list[GunicornSite] = []
+
+    def start(
+        workers: int = 2,
+        redis_url: str | None = None,
+        env: dict[str, str] | None = None,
+        ready: str = "/healthz",
+    ) -> GunicornSite:
+        port = _free_port()
+        variables = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("CMS_") or key in {DATABASE_ENV, REDIS_ENV}
+        }
+        variables.update(
+            CMS_DATABASE_URL=database_url,
+            CMS_SECRET_KEY="gunicorn-test-secret-key",  # noqa: S106 (a test key)
+            CMS_INSTANCE_DIR=str(tmp_path / "instance"),
+            CMS_MEDIA_DIR=str(tmp_path / "media"),
+            CMS_LOCALE="en",
+        )
+        if redis_url:
+            variables["CMS_REDIS_URL"] = redis_url
+        variables.update(env or {})
+        log = tmp_path / f"gunicorn-{port}.log"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+        with log.open("w") as out:
+            process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
+                [*command, "cms:create_app()"],
+                env=variables,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        site = GunicornSite(f"http://127.0.0.1:{port}", log, process)
+        started.append(site)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("gunicorn stopped: " + log.read_text())
+            try:
+                with urllib.request.urlopen(site.base + ready, timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return site
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        pytest.fail("gunicorn did not start: " + log.read_text())
+
+    yield start
+    for site in started:
+        site.stop()
 
 
 @pytest.fixture(scope="session")

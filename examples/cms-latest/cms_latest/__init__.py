@@ -1,8 +1,8 @@
 """Latest news: a box listing the newest published articles.
 
-The example plugin of ``docs/plugins.md``: one widget type with a settings
-form, a hook that invalidates the cached box, and a template a theme can
-override as ``latest/box.html``.
+The smaller example of ``docs/plugins.md``: one cached widget type with a
+settings form, hooks that drop the cached box when the articles it may list
+change, and a template a theme can override as ``latest/box.html``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
 from cms.content import latest_articles
+from cms.content.events import ArticleEvent
 from cms.plugins import Plugin, Widget, hookimpl, widget_cache
 
 
@@ -32,7 +33,7 @@ class LatestBox(Widget):
     template = "latest/box.html"
     settings_form = LatestForm
     default_settings = {"count": 5}
-    cache = "static"  # until an article is published: see Hooks below
+    cache = "static"  # until the articles it may list change: see Hooks below
 
     def get_context(self, instance: Any, page: dict[str, Any]) -> dict[str, Any]:
         """The articles to list."""
@@ -40,13 +41,35 @@ class LatestBox(Widget):
         return {"articles": latest_articles(limit=count)}
 
 
+def refresh_boxes() -> None:
+    """Drop every cached ``latest.box``: each renders again on its next request, in every worker."""
+    widget_cache.invalidate(widget_type="latest.box", now=True)
+
+
 class Hooks:
-    """Keep the cached box in step with the content."""
+    """Keep the cached box in step with what readers may see, whoever changed it."""
 
     @hookimpl
-    def article_published(self, article: Any) -> None:
-        """A new article: every ``latest.box`` must render again."""
-        widget_cache.invalidate(widget_type="latest.box", now=True)
+    def article_published(self, article: ArticleEvent) -> None:
+        """A new public article leads every box."""
+        refresh_boxes()
+
+    @hookimpl
+    def article_updated(self, article: ArticleEvent) -> None:
+        """A listed article may have a new title."""
+        if article.was_public and article.is_public:
+            refresh_boxes()
+
+    @hookimpl
+    def article_unpublished(self, article: ArticleEvent) -> None:
+        """Made a draft or rescheduled: it leaves every box."""
+        refresh_boxes()
+
+    @hookimpl
+    def article_deleted(self, article: ArticleEvent) -> None:
+        """Deleted: it leaves every box (a draft never was in one)."""
+        if article.was_public:
+            refresh_boxes()
 
 
 plugin = Plugin(
