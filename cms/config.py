@@ -88,6 +88,13 @@ class Defaults:
     #: Failed sign-ins allowed per client address, and per account (Flask-Limiter syntax).
     LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    #: Calls without a token one client address (after ``CMS_PROXY_HOPS``) may make to
+    #: each plugin API route that writes (``auth="public"``, any method but GET, HEAD,
+    #: OPTIONS), in Flask-Limiter syntax, counted in the shared store; past it, 429
+    #: ``rate_limited`` with ``Retry-After``. A route may set its own
+    #: (``ApiRoute.rate_limit``, ``""`` for none); callers with a valid token are not counted.
+    #: Empty: no default limit. Not a rate: plugins with such routes are refused at load.
+    API_ANONYMOUS_WRITE_LIMIT = "60 per 10 minutes"
     RATELIMIT_KEY_PREFIX = "cms-limit"
     #: What every key of this site starts with in Redis (the shared store), so several
     #: sites can share one Redis; None: derived from ``SITE_URL`` or the instance folder.
@@ -95,7 +102,7 @@ class Defaults:
     #: Seconds a Redis command of the shared store may take before the database is used,
     #: and seconds after a Redis failure before Redis is tried again.
     STORE_REDIS_TIMEOUT = 0.3
-    STORE_REDIS_RETRY = 30.0
+    STORE_REDIS_RETRY = 5.0
     #: Seconds between two writes of buffered counters and presence pings (database
     #: backend); every worker reads them within twice this plus the write time.
     STORE_FLUSH_INTERVAL = 1.0

@@ -11,12 +11,25 @@ Backends:
   a Lua ``GET``+``DEL`` for single-use tokens), with short socket timeouts
   (``STORE_REDIS_TIMEOUT``, seconds). Keys start with ``STORE_PREFIX`` (default:
   derived from ``CMS_SITE_URL`` or the instance folder), so several sites can share
-  one Redis.
+  one Redis. Redis then holds counters nobody else keeps (article views): run it
+  with persistence (RDB or AOF) and ``maxmemory-policy noeviction``.
 - **The database** otherwise, and while Redis is unreachable: the tables of
   :mod:`cms.models.store`, written with ``INSERT ... ON CONFLICT DO UPDATE`` and
   ``DELETE ... RETURNING`` (SQLite 3.35+ and PostgreSQL alike). A Redis failure is
-  logged once; Redis is tried again after ``STORE_REDIS_RETRY`` seconds. Values
-  written to the database while Redis was down are not copied back to Redis.
+  logged once; Redis is tried again after ``STORE_REDIS_RETRY`` seconds.
+
+**Hand-over**: with Redis configured, whatever the database holds (written while
+Redis was down, or by a migration) is moved into Redis by a background thread
+when a process first reaches Redis and whenever Redis answers again after a
+failure (:meth:`Store.handover`): counters are added to Redis's, tokens and
+presence copied with their remaining time, each row taken from the database in
+the transaction that hands it over, so every row is moved once even when many
+workers hand over at once. So no count made during an outage is lost or
+hidden once Redis is back (within about ``STORE_FLUSH_INTERVAL``); during the
+outage itself, a worker that found Redis down reads the database, which holds
+only what was written since. A write that timed out is not known to have
+failed: a Redis that was slow rather than gone may still apply it, so the
+write that finds Redis down may count twice (once per worker and outage).
 
 Writes that readers cause (:func:`incr_later`, :func:`touch`) never make a reader
 wait for a database write lock: on the database they are buffered in the process
@@ -62,8 +75,11 @@ EXTENSION_KEY = "cms_store"
 DEFAULT_FLUSH_INTERVAL = 1.0
 #: Seconds a Redis command may take (connect, send, receive) before the database is used.
 DEFAULT_REDIS_TIMEOUT = 0.3
-#: Seconds after a Redis failure before Redis is tried again.
-DEFAULT_REDIS_RETRY = 30.0
+#: Seconds after a Redis failure before Redis is tried again (short: workers that found
+#: Redis down read the database meanwhile, which lacks what Redis holds).
+DEFAULT_REDIS_RETRY = 5.0
+#: Rows of each store table moved to Redis per transaction of a hand-over.
+HANDOVER_BATCH = 500
 #: Most distinct keys a process buffers; past it new buffered writes are dropped (logged).
 MAX_PENDING = 100_000
 #: Every this many token writes, a process deletes the expired tokens and presence rows.
@@ -112,6 +128,25 @@ _PUT_TOKEN_SQL = text(
 _TAKE_TOKEN_SQL = text(
     "DELETE FROM store_token WHERE namespace = :namespace AND token = :token "
     "RETURNING value, expires_at"
+)
+_ANY_ROWS_SQL = text(
+    "SELECT (SELECT 1 FROM store_counter LIMIT 1), (SELECT 1 FROM store_token LIMIT 1), "
+    "(SELECT 1 FROM store_presence LIMIT 1)"
+)
+_TAKE_COUNTERS_SQL = text(
+    'DELETE FROM store_counter WHERE "key" IN '
+    '(SELECT "key" FROM store_counter ORDER BY "key" LIMIT :limit) '
+    'RETURNING "key", value, expires_at'
+)
+_TAKE_TOKENS_SQL = text(
+    "DELETE FROM store_token WHERE (namespace, token) IN "
+    "(SELECT namespace, token FROM store_token ORDER BY namespace, token LIMIT :limit) "
+    "RETURNING namespace, token, value, expires_at"
+)
+_TAKE_PRESENCE_SQL = text(
+    "DELETE FROM store_presence WHERE (set_name, member) IN "
+    "(SELECT set_name, member FROM store_presence ORDER BY set_name, member LIMIT :limit) "
+    "RETURNING set_name, member, expires_at"
 )
 
 #: Redis: add to a counter; set its expiry (milliseconds, ARGV[2]) when it has none.
@@ -255,6 +290,24 @@ class DatabaseBackend:
             return None
         return str(row.value)
 
+    def has_rows(self) -> bool:
+        """Whether any counter, token or presence row is stored (one cheap read)."""
+        with self.engine.connect() as conn:
+            return any(value is not None for value in conn.execute(_ANY_ROWS_SQL).one())
+
+    def take_batch(self, conn: Any, limit: int) -> tuple[list[Any], list[Any], list[Any]]:
+        """Delete and return up to ``limit`` rows of each table, in ``conn``'s transaction.
+
+        Returns ``(counters, tokens, presence)``: rows with ``key, value,
+        expires_at``; ``namespace, token, value, expires_at``; ``set_name, member,
+        expires_at``. Rows another transaction takes at the same time are
+        returned to one of them only.
+        """
+        counters = conn.execute(_TAKE_COUNTERS_SQL, {"limit": limit}).all()
+        tokens = conn.execute(_TAKE_TOKENS_SQL, {"limit": limit}).all()
+        presence = conn.execute(_TAKE_PRESENCE_SQL, {"limit": limit}).all()
+        return counters, tokens, presence
+
     def purge(self, now: float) -> None:
         """Delete expired tokens, presence rows and counters."""
         with self.engine.begin() as conn:
@@ -337,6 +390,36 @@ class RedisBackend:
         value = self._take(keys=[f"{self.prefix}t:{namespace}:{token}"])
         return None if value is None else str(value)
 
+    def receive(
+        self, counters: list[Any], tokens: list[Any], presence: list[Any], now: float
+    ) -> None:
+        """Add rows taken from the database (:meth:`DatabaseBackend.take_batch`), atomically.
+
+        Counters are added to Redis's (their expiry kept when Redis's has none);
+        tokens and presence keep the time they have left; expired rows are dropped.
+        One ``MULTI``/``EXEC``: all or nothing.
+        """
+        pipe = self.client.pipeline(transaction=True)
+        for row in counters:
+            if row.expires_at is None:
+                self._incr(keys=[self._counter(row.key)], args=[int(row.value), 0], client=pipe)
+            elif float(row.expires_at) > now:
+                ms = max(1, int((float(row.expires_at) - now) * 1000))
+                self._incr(keys=[self._counter(row.key)], args=[int(row.value), ms], client=pipe)
+        for row in tokens:
+            if float(row.expires_at) > now:
+                ms = max(1, int((float(row.expires_at) - now) * 1000))
+                pipe.set(f"{self.prefix}t:{row.namespace}:{row.token}", row.value, px=ms)
+        for row in presence:
+            if float(row.expires_at) > now:
+                ms = max(1, int((float(row.expires_at) - now) * 1000))
+                self._touch(
+                    keys=[f"{self.prefix}p:{row.set_name}"],
+                    args=[float(row.expires_at), row.member, ms],
+                    client=pipe,
+                )
+        pipe.execute()
+
 
 class Store:
     """The shared store of one site: Redis when configured and reachable, else the database.
@@ -372,6 +455,9 @@ class Store:
         self._wake = threading.Event()
         self._token_writes = 0
         self._in_flight = 0
+        #: Whether the database may hold rows to move to Redis (see :meth:`handover`).
+        self._handover_wanted = redis_backend is not None
+        self._closed = False
         _STORES.add(self)
 
     # -- Redis and its fallback -------------------------------------------------
@@ -411,6 +497,10 @@ class Store:
                 was_down, self._redis_down = self._redis_down, False
             if was_down:
                 log.warning("Redis answers again; the shared store uses it")
+                self._handover_wanted = True
+        if self._handover_wanted:
+            self._reset_after_fork()
+            self._start_flusher()  # the flush thread hands the database's rows over
 
     def _call(self, name: str, *args: Any) -> Any:
         """Run backend method ``name`` on Redis if it is up, else (or on failure) the database."""
@@ -480,12 +570,25 @@ class Store:
         return result
 
     def delete(self, *keys: str) -> int:
-        """Delete counters ``keys``; return how many existed (in the backend in use)."""
-        return int(self._call("delete_counters", list(keys), None))
+        """Delete counters ``keys``; return how many existed (in the backend in use).
+
+        With Redis, the database's copies go too, so no hand-over brings them back.
+        """
+        return self._delete(list(keys), None)
 
     def delete_prefix(self, prefix: str) -> int:
         """Delete every counter whose key starts with ``prefix``; return how many."""
-        return int(self._call("delete_counters", None, prefix))
+        return self._delete(None, prefix)
+
+    def _delete(self, keys: list[str] | None, prefix: str | None) -> int:
+        deleted = int(self._call("delete_counters", keys, prefix))
+        if self.redis_backend is not None:
+            deleted += self.database.delete_counters(keys, prefix)
+        with self._lock:
+            for key in list(self._pending_counts):
+                if (keys is not None and key in keys) or (prefix and key.startswith(prefix)):
+                    del self._pending_counts[key]
+        return deleted
 
     # -- presence ---------------------------------------------------------------
 
@@ -587,7 +690,22 @@ class Store:
             self._pending_presence = {}
             self._thread = None
 
+    def close(self) -> None:
+        """Write the buffer and stop the flush thread, before the site's engine goes away.
+
+        Later writes are made at once (no thread starts again).
+        """
+        self._closed = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=10)
+        self.flush()
+
     def _start_flusher(self) -> None:
+        if self._closed:  # no thread any more: write at once
+            self.flush()
+            return
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return
@@ -634,6 +752,41 @@ class Store:
         self._flush_failed = False
         return True
 
+    def handover(self) -> int:
+        """Move what the database store holds into Redis; return how many rows moved.
+
+        Runs in the flush thread when a process first reaches Redis and after
+        Redis comes back (see the module docstring); callable directly. Each
+        batch is taken from the database and added to Redis in one database
+        transaction, which rolls back if Redis fails, so nothing is lost; a
+        crash between Redis's ``EXEC`` and the database's commit could count a
+        batch twice. Raises nothing: failures are logged and retried later.
+        """
+        self._handover_wanted = False
+        moved = 0
+        while True:
+            backend = self._use_redis()
+            if backend is None:
+                return moved
+            try:
+                if not self.database.has_rows():
+                    return moved
+                with self.database.engine.begin() as conn:
+                    counters, tokens, presence = self.database.take_batch(conn, HANDOVER_BATCH)
+                    backend.receive(counters, tokens, presence, time.time())
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+                return moved
+            except sa_exc.SQLAlchemyError as exc:
+                log.warning("the shared store could not hand its rows over to Redis: %s", exc)
+                self._handover_wanted = True  # try again on a later round
+                return moved
+            batch = len(counters) + len(tokens) + len(presence)
+            if batch == 0:
+                return moved
+            moved += batch
+            log.info("the shared store moved %d rows from the database to Redis", batch)
+
     def pending(self) -> int:
         """How many buffered counters and presence pings wait to be written."""
         with self._lock:
@@ -664,13 +817,19 @@ def _flush_loop(ref: weakref.ReferenceType[Store]) -> None:
         del store
         wake.wait(interval)
         store = ref()
-        if store is None:
+        if store is None or store._closed:
             return
         idle = idle + 1 if store.pending() == 0 else 0
         store.flush()
+        if store._handover_wanted:
+            store.handover()
         if idle >= _IDLE_ROUNDS:
             with store._lock:  # a write after this starts a new thread
-                if not store._pending_counts and not store._pending_presence:
+                if (
+                    not store._pending_counts
+                    and not store._pending_presence
+                    and not store._handover_wanted
+                ):
                     store._thread = None
                     return
         del store

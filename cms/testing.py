@@ -213,6 +213,7 @@ def _tear_down(application: Flask) -> None:
     """Write the store's buffered counters now (never into the next test), then disconnect."""
     store.flush_all()
     with application.app_context():
+        store.get_store().close()  # its flush thread must not outlive the engine
         db.session.remove()
         db.engine.dispose()
 

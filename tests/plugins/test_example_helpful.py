@@ -443,7 +443,7 @@ def test_the_code_docs_plugins_md_shows_is_the_examples_code():
     """Each block marked ``<!-- example: <file> -->`` is a verbatim excerpt of that file."""
     docs = (PROJECT_ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
     blocks = re.findall(r"<!-- example: (\S+) -->\n```\w*\n(.*?)\n```", docs, re.S)
-    assert len(blocks) == 14  # every part of the example, and two of cms-latest
+    assert len(blocks) == 15  # every part of the example, its imports, and two of cms-latest
     for path, block in blocks:
         source = (EXAMPLES / path).read_text(encoding="utf-8")
         assert block in source, f"docs/plugins.md shows code that {path} does not have:\n{block}"

@@ -4,10 +4,12 @@ A page view writes nothing to the content tables any more: each article's
 views live in the store counter ``views:article:<id>`` (see
 ``cms.content.view_counts``). The upgrade adds every non-zero ``article.views``
 to that counter in ``store_counter`` (the database store's keys carry no site
-prefix) and, when the site uses Redis (``CMS_REDIS_URL``), to its Redis counter
-too, since the store reads Redis while it answers; then it drops the column.
-The downgrade puts the counts the site showed back into a new ``views`` column
-and deletes the counters.
+prefix), then drops the column. A site using Redis gets the counts there from
+the store's hand-over, which moves the database store's rows into Redis when
+a process first reaches it (``cms.store.Store.handover``), so the upgrade needs
+no Redis, and a Redis down during it loses nothing. The downgrade puts the
+counts the site shows (the database's plus Redis's) back into a new ``views``
+column and deletes the counters.
 
 SQLite: the column is dropped and added in place (``ALTER TABLE``, SQLite
 3.35+, which the store needs anyway), never by copying the table: a copy would
@@ -36,15 +38,6 @@ log = logging.getLogger("alembic.runtime.migration")
 
 #: What each article's counter key starts with (the article id follows).
 PREFIX = "views:article:"
-#: Redis key (after the site prefix) marking the counts as copied, so a re-run adds nothing.
-MARKER = "migration:0007_article_views_in_store"
-
-#: Redis: set the marker; only if it was not set, add each ARGV to its counter KEYS[i + 1].
-_COPY_ONCE = """
-if not redis.call('SET', KEYS[1], '1', 'NX') then return 0 end
-for i = 2, #KEYS do redis.call('INCRBY', KEYS[i], ARGV[i - 1]) end
-return 1
-"""
 
 
 def _redis():
@@ -68,27 +61,8 @@ def upgrade():
         ),
         {"prefix": PREFIX},
     )
-    rows = bind.execute(sa.text("SELECT id, views FROM article WHERE views > 0")).all()
     with op.batch_alter_table('article', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('views')
-
-    backend = _redis()
-    if backend is None or not rows:
-        return
-    try:
-        backend.client.eval(
-            _COPY_ONCE,
-            len(rows) + 1,
-            backend.prefix + MARKER,
-            *[_counter(backend, f"{PREFIX}{row.id}") for row in rows],
-            *[int(row.views) for row in rows],
-        )
-    except redis.RedisError as exc:
-        log.warning(
-            "Redis is unreachable (%s): the article view counts were copied to the "
-            "database only, which the site reads while Redis is down",
-            exc,
-        )
 
 
 def downgrade():
@@ -106,13 +80,14 @@ def downgrade():
     backend = _redis()
     redis_keys = []
     if backend is not None:
-        try:  # while Redis answers, it holds the counts the site shows
+        try:  # Redis holds what was handed over; the database what was not (yet)
             redis_keys = list(backend.client.scan_iter(match=_counter(backend, PREFIX) + "*"))
             values = backend.client.mget(redis_keys) if redis_keys else []
             start = len(_counter(backend, PREFIX))
-            counts = {k[start:]: int(v or 0) for k, v in zip(redis_keys, values, strict=True)}
+            for key, value in zip(redis_keys, values, strict=True):
+                counts[key[start:]] = counts.get(key[start:], 0) + int(value or 0)
         except redis.RedisError as exc:
-            log.warning("Redis is unreachable (%s): the database's view counts are used", exc)
+            log.warning("Redis is unreachable (%s): only the database's view counts are kept", exc)
             backend = None
 
     rows = [{"id": int(k), "views": v} for k, v in counts.items() if k.isdigit() and v > 0]
@@ -123,6 +98,7 @@ def downgrade():
     )
     if backend is not None:
         try:
-            backend.client.delete(backend.prefix + MARKER, *redis_keys)
+            if redis_keys:
+                backend.client.delete(*redis_keys)
         except redis.RedisError as exc:
             log.warning("Redis is unreachable (%s): its view counters were not deleted", exc)
