@@ -23,15 +23,31 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @cms_group.command("init")
 def init_command() -> None:
-    """Create or upgrade the database, tables of plugins included (safe to run again)."""
+    """Create or upgrade the database, tables of plugins included (safe to run again).
+
+    The core is upgraded first, then each plugin on its own: a plugin whose
+    migrations fail is rolled back, stays held and is named on stderr (exit
+    status 1) while the rest of the site is migrated.
+    """
     from pathlib import Path
 
-    from flask_migrate import upgrade
+    from cms.plugins import registry
+    from cms.plugins.migrations import MigrationError
 
-    upgrade(revision="heads")
+    try:
+        report = registry().migrate_all()
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
     record_identity()  # once: the permanent ids of feed entries come from it
     Path(current_app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
-    click.echo("Database is up to date.")
+    for line in report.lines():
+        click.echo(line)
+    for notice in report.notices:
+        click.echo(f"Notice: {notice}", err=True)
+    for name, error in sorted(report.failed.items()):
+        click.echo(f"Error: plugin {name} stays held, its migrations failed: {error}", err=True)
+    if report.failed:
+        sys.exit(1)
 
 
 @cms_group.command("create-user")
@@ -261,6 +277,8 @@ def _set_plugin(name: str, enabled: bool) -> None:
     try:
         registry().set_enabled(name, enabled)
     except PluginError as exc:
+        if name in registry().plugins:  # its migrations failed: not the name's fault
+            raise click.ClickException(str(exc)) from exc
         raise click.BadParameter(str(exc), param_hint="NAME") from exc
     db.session.commit()
     click.echo(f"Plugin {name} {'enabled' if enabled else 'disabled'}.")

@@ -53,8 +53,14 @@ def plugin_state(name: str) -> Any:
         abort(400)
     try:
         registry().set_enabled(name, action != "disable")
-    except PluginError:
-        abort(404)
+    except PluginError as exc:
+        if name not in registry().plugins:
+            abort(404)
+        db.session.rollback()  # its migrations failed (rolled back): say why, change nothing
+        flash(
+            _("Plugin %(name)s cannot be enabled: %(reason)s", name=name, reason=str(exc)), "error"
+        )
+        return redirect(url_for("admin.plugins"))
     record(f"plugin.{action}", None, _("Plugin %(name)s: %(action)s", name=name, action=action))
     db.session.commit()
     messages = {

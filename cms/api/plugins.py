@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from cms.api import auth
 from cms.api.core import BEARER, bp
-from cms.api.errors import forbidden, invalid, not_found
+from cms.api.errors import ApiError, forbidden, invalid, not_found
 from cms.api.validation import read_json_object
 from cms.audit import record
 from cms.extensions import db
@@ -152,8 +152,12 @@ def update_plugin(name: str) -> Response:
         raise invalid({"enabled": _("Must be true or false.")})
     try:
         plugins.set_enabled(name, data["enabled"])
-    except PluginError as exc:  # pragma: no cover - the name was checked above
-        raise not_found() from exc
+    except PluginError as exc:  # the name was checked above: its migrations failed
+        raise ApiError(
+            409,
+            _("Plugin %(name)s cannot be enabled: %(reason)s", name=name, reason=str(exc)),
+            code="plugin_migration_failed",
+        ) from exc
     action = "enable" if data["enabled"] else "disable"
     record(
         f"plugin.{action}",
@@ -231,6 +235,7 @@ def openapi_paths(prefix: str, responses: Any) -> dict[str, Any]:
                             ("401", "Unauthorized"),
                             ("403", "Forbidden"),
                             ("404", "NotFound"),
+                            ("409", "Conflict"),
                             ("413", "PayloadTooLarge"),
                             ("415", "UnsupportedMediaType"),
                             ("422", "Unprocessable"),

@@ -1,4 +1,10 @@
-"""Alembic environment of the core migrations (run through Flask-Migrate)."""
+"""Alembic environment of the core's and the plugins' migrations.
+
+Flask-Migrate's commands run it on a connection of their own; ``cms init``
+(:mod:`cms.plugins.migrations`) hands it a connection already in a transaction
+(``config.attributes["connection"]``) plus extra ``context.configure`` arguments
+(``config.attributes["configure_args"]``), and commits or rolls back itself.
+"""
 
 import logging
 
@@ -42,6 +48,13 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("include_object", include_object)
+    conf_args.update(config.attributes.get("configure_args", {}))
+    given = config.attributes.get("connection")
+    if given is not None:  # cms.plugins.migrations: its transaction, committed or rolled back there
+        context.configure(connection=given, target_metadata=target_metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():

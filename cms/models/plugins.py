@@ -27,6 +27,8 @@ class PluginState(Model):
     paused_reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: Alembic head of the plugin's own migrations last applied, if any.
     schema_version: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Why the plugin's own migrations last failed (one line), empty once they apply.
+    migration_error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

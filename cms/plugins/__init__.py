@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from cms.extensions import migrate
 from cms.plugins.base import AdminView, ApiField, ApiRoute, CachePolicy, Plugin, Widget
+from cms.plugins.checks import CORE_VERSIONS
 from cms.plugins.registry import PluginError, PluginRegistry, registry
 from cms.plugins.spec import hookimpl
 from cms.plugins.widgets import RegionRenderer, widget_cache
@@ -48,11 +49,15 @@ def call_hook(hook: str, **kwargs: object) -> list[object]:
 
 @migrate.configure
 def _plugin_migrations(config: Any) -> Any:
-    """Let Alembic see the core's versions and those of every loaded plugin."""
+    """Let Alembic see the core's versions and those of every loaded plugin.
+
+    For Flask-Migrate's ``flask db`` commands; ``cms init`` and enabling a
+    plugin go through :mod:`cms.plugins.migrations`, which looks at the core's
+    and one plugin's files at a time.
+    """
     from flask import current_app
 
-    core = Path(__file__).resolve().parent.parent / "migrations" / "versions"
-    locations = [str(core)]
+    locations = [str(CORE_VERSIONS)]
     plugins = current_app.extensions.get("cms_plugins")
     if plugins is not None:
         locations += [str(p.migrations) for _, p in sorted(plugins.plugins.items()) if p.migrations]
@@ -97,7 +102,6 @@ def init_static(app: Flask) -> None:
 
     def plugin_asset(name: str, filename: str) -> str:
         """URL of a plugin's static file, with a content hash so it can be cached for a year."""
-        from pathlib import Path
 
         plugin = registry().plugins.get(name)
         path = Path(plugin.static) / filename if plugin and plugin.static else None

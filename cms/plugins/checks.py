@@ -16,6 +16,7 @@ import ast
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from cms.plugins.base import Widget
 from cms.themes.manifest import NAME_RE
 
 log = logging.getLogger(__name__)
+
+#: The folder of the core's own migrations.
+CORE_VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
 
 class PluginCheckError(Exception):
@@ -104,6 +108,8 @@ class Revision:
     labels: tuple[str, ...]
     #: The file it was read from.
     path: Path
+    #: The revisions it depends on without following them (``depends_on``).
+    depends: tuple[str, ...] = ()
 
 
 def _literal(node: ast.expr | None) -> tuple[str, ...]:
@@ -149,6 +155,7 @@ def read_revisions(folder: Path) -> list[Revision]:
                     _literal(found.get("down_revision")),
                     _literal(found.get("branch_labels")),
                     path,
+                    _literal(found.get("depends_on")),
                 )
             )
         except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
@@ -174,6 +181,48 @@ def check_branch(name: str, revisions: list[Revision]) -> None:
             raise PluginCheckError(
                 f"its first migration {rev.path.name} needs branch_labels = ({name!r},)"
             )
+
+
+@cache
+def core_revisions() -> frozenset[str]:
+    """The ids of the core's own migrations (``cms/migrations/versions``), read once."""
+    return frozenset(r.revision for r in read_revisions(CORE_VERSIONS))
+
+
+def check_references(
+    name: str, revisions: list[Revision], core: frozenset[str], taken: dict[str, str]
+) -> None:
+    """Refuse migrations that name anything but the plugin's own or the core's revisions.
+
+    Every ``down_revision`` and ``depends_on`` must be one of ``revisions`` or
+    one of ``core`` (exact ids); a revision id may be neither a core id nor one
+    of ``taken`` (revision id -> the other plugin that declares it). Alembic
+    resolves every branch together, so one unknown name would stop every
+    plugin's migrations and ``cms init``. Raises :class:`PluginCheckError`.
+    """
+    own = {r.revision for r in revisions}
+    seen: set[str] = set()
+    for rev in revisions:
+        if rev.revision in core:
+            raise PluginCheckError(
+                f"its migration {rev.path.name} reuses the core's revision id {rev.revision!r}"
+            )
+        if rev.revision in taken:
+            raise PluginCheckError(
+                f"its migration {rev.path.name} reuses the revision id {rev.revision!r}"
+                f" of plugin {taken[rev.revision]}"
+            )
+        if rev.revision in seen:
+            raise PluginCheckError(f"two of its migrations have the revision id {rev.revision!r}")
+        seen.add(rev.revision)
+        for field, names in (("down_revision", rev.down), ("depends_on", rev.depends)):
+            for other in names:
+                if other not in own and other not in core:
+                    raise PluginCheckError(
+                        f"its migration {rev.path.name} (revision {rev.revision!r}) has"
+                        f" {field} {other!r}, which is neither one of its own revisions nor"
+                        " a core revision"
+                    )
 
 
 def heads(revisions: list[Revision]) -> set[str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pluggy
 from flask import Blueprint, Flask, abort, current_app, g
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms import generations
@@ -32,13 +32,16 @@ from cms.plugins.base import Plugin, Widget
 from cms.plugins.checks import (
     PluginCheckError,
     check_branch,
+    check_references,
     check_tables,
     check_templates,
     check_widgets,
+    core_revisions,
     heads,
     read_revisions,
 )
 from cms.plugins.discovery import discover
+from cms.plugins.migrations import MigrationError, SiteUpgrade, upgrade_plugin, upgrade_site
 from cms.plugins.spec import CoreSpec
 from cms.store import get_store
 from cms.themes.manifest import NAME_RE
@@ -85,6 +88,8 @@ class PluginRegistry:
         self._lock = threading.Lock()
         #: Newest migration ids of each plugin that has migrations.
         self._heads: dict[str, set[str]] = {}
+        #: Revision id -> the loaded plugin that declares it (ids may not clash).
+        self._revision_owners: dict[str, str] = {}
         self._pending: dict[str, str] = {}
         self._pending_key: tuple[int | None, float] | None = None
 
@@ -122,6 +127,7 @@ class PluginRegistry:
         check_widgets(name, plugin.widgets)
         check_templates(name, plugin.templates)
         revisions = read_revisions(plugin.migrations) if plugin.migrations else []
+        check_references(name, revisions, core_revisions(), self._revision_owners)
         check_branch(name, revisions)
         self._import_models(name, plugin)
         blueprint = plugin.blueprint
@@ -149,6 +155,7 @@ class PluginRegistry:
         self.plugins[name] = plugin
         if revisions:
             self._heads[name] = heads(revisions)
+            self._revision_owners.update((r.revision, name) for r in revisions)
 
     @staticmethod
     def _import_models(name: str, plugin: Plugin) -> None:
@@ -232,10 +239,16 @@ class PluginRegistry:
             with db.engine.connect() as conn:
                 rows = conn.execute(text("SELECT version_num FROM alembic_version"))
                 applied = set(rows.scalars())
+                failed = _migration_errors(conn)
         except SQLAlchemyError:  # before `cms init`, or out of reach: nothing is known
             return {}
         pending = {
-            name: "its database migrations are not applied; run `cms init`"
+            name: (
+                f"its database migrations failed: {failed[name]}; fix the plugin, then run"
+                " `cms init`"
+                if failed.get(name)
+                else "its database migrations are not applied; run `cms init`"
+            )
             for name, wanted in wanted_heads.items()
             if not wanted <= applied
         }
@@ -280,12 +293,71 @@ class PluginRegistry:
         row.paused_reason = ""
         generations.bump(generations.PLUGINS, generations.WIDGETS)
 
-    def migrate(self, name: str) -> None:
-        """Bring plugin ``name``'s tables to its newest migration (no-op when up to date)."""
-        from flask_migrate import upgrade
+    def migrate(self, name: str) -> list[str]:
+        """Bring plugin ``name``'s tables to its newest migration; the revisions applied.
 
+        Nothing happens when it is up to date. A failure is rolled back, kept as
+        the plugin's held reason and raised as :class:`PluginError` (one line,
+        e.g. ``the migrations of plugin x failed: ...``); never a ``SystemExit``.
+        """
+        plugin = self.require(name)
         db.session.commit()  # never hold a write lock while Alembic works on another connection
-        upgrade(revision=f"{name}@head")
+        try:
+            applied = upgrade_plugin(name, plugin)
+        except MigrationError as exc:
+            self._record_migration(name, str(exc))
+            raise PluginError(f"the migrations of plugin {name} failed: {exc}") from exc
+        self._record_migration(name, "")
+        return applied
+
+    def migrate_all(self) -> SiteUpgrade:
+        """``cms init``: the core's migrations, then every loaded plugin's, one by one.
+
+        Each plugin's failure is kept as its held reason (see
+        :meth:`pending_migrations`) and listed in :attr:`SiteUpgrade.failed`.
+        Raises :class:`~cms.plugins.migrations.MigrationError` when the core's
+        own migrations fail (rolled back; no plugin is then tried).
+        """
+        db.session.commit()
+        report = upgrade_site(self.plugins, self.broken)
+        for name, plugin in self.plugins.items():
+            if plugin.migrations is not None:
+                self._record_migration(name, report.failed.get(name, ""))
+        return report
+
+    def _record_migration(self, name: str, error: str) -> None:
+        """Keep (or clear, with ``""``) why plugin ``name``'s migrations failed, for all workers."""
+        self._pending_key = None  # read alembic_version again on the next request
+        try:
+            with db.engine.begin() as conn:
+                updated = conn.execute(
+                    update(PluginState)
+                    .where(PluginState.name == name, PluginState.migration_error != error)
+                    .values(migration_error=error)
+                ).rowcount
+                exists = (
+                    updated
+                    or conn.execute(
+                        select(PluginState.name).where(PluginState.name == name)
+                    ).first()
+                )
+                if not exists and error:
+                    plugin = self.plugins.get(name)
+                    conn.execute(
+                        insert(PluginState).values(
+                            name=name,
+                            enabled=plugin.enabled_by_default if plugin else False,
+                            settings={},
+                            paused_reason="",
+                            schema_version="",
+                            migration_error=error,
+                            updated_at=utcnow(),
+                        )
+                    )
+                if updated or (not exists and error):
+                    generations.bump(generations.PLUGINS, connection=conn)
+        except SQLAlchemyError:
+            log.exception("could not record the migration state of plugin %s", name)
 
     def settings(self, name: str) -> dict[str, Any]:
         """Plugin ``name``'s settings: its defaults overlaid with what an admin saved."""
@@ -399,6 +471,18 @@ class PluginRegistry:
         else:
             self._reset_failures(name)
         g.pop("cms_generations", None)
+
+
+def _migration_errors(conn: Connection) -> dict[str, str]:
+    """Plugin name -> why its migrations failed (empty before the core's 0009 migration)."""
+    query = select(PluginState.name, PluginState.migration_error).where(
+        PluginState.migration_error != ""
+    )
+    try:
+        return {row.name: row.migration_error for row in conn.execute(query)}
+    except SQLAlchemyError:
+        conn.rollback()
+        return {}
 
 
 def failure_key(name: str) -> str:
