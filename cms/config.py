@@ -34,6 +34,7 @@ ENV_KEYS: dict[str, type] = {
     "TESTING": bool,
     "SAFE_MODE": bool,
     "CAPTCHA_TEST_ANSWER": str,
+    "API_ANONYMOUS_WRITE_LIMIT": str,
 }
 
 
@@ -94,6 +95,7 @@ class Defaults:
     #: ``rate_limited`` with ``Retry-After``. A route may set its own
     #: (``ApiRoute.rate_limit``, ``""`` for none); callers with a valid token are not counted.
     #: Empty: no default limit. Not a rate: plugins with such routes are refused at load.
+    #: Raise it (``CMS_API_ANONYMOUS_WRITE_LIMIT``) when many readers share one address.
     API_ANONYMOUS_WRITE_LIMIT = "60 per 10 minutes"
     RATELIMIT_KEY_PREFIX = "cms-limit"
     #: What every key of this site starts with in Redis (the shared store), so several

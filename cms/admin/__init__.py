@@ -101,9 +101,14 @@ def check_admin_views(plugin: Plugin) -> None:
     for view in plugin.admin_views:
         if not isinstance(view, AdminView):
             raise PluginCheckError(f"{view!r} in admin_views is not an AdminView")
-        if view.role not in ROLE_LEVELS:
+        if not view.role:
             raise PluginCheckError(
                 f"its admin view {view.rule!r} needs a role: 'admin', 'editor' or 'author'"
+            )
+        if not isinstance(view.role, str) or view.role not in ROLE_LEVELS:
+            raise PluginCheckError(
+                f"its admin view {view.rule!r} has an unknown role {view.role!r}"
+                " ('admin', 'editor' or 'author')"
             )
         if not isinstance(view.rule, str) or not view.rule.startswith("/"):
             raise PluginCheckError(f"its admin view rule {view.rule!r} must start with '/'")

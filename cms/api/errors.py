@@ -75,6 +75,16 @@ def invalid(fields: dict[str, str]) -> ApiError:
     return ApiError(422, _("Some fields are not valid."), fields=fields)
 
 
+def rate_limited(retry_after: int) -> ApiError:
+    """A 429 (code ``rate_limited``) with ``Retry-After``: ``retry_after`` seconds to wait."""
+    return ApiError(
+        429,
+        _("Too many requests. Please wait a moment and try again."),
+        code="rate_limited",
+        headers={"Retry-After": str(max(1, int(retry_after)))},
+    )
+
+
 def handle_api_error(exc: ApiError) -> Response:
     """Answer an :class:`ApiError`; nothing the failed request changed is kept."""
     db.session.rollback()

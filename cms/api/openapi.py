@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 
 import cms
 from cms.api import plugins, routes, serializers
@@ -166,6 +166,15 @@ ERROR_RESPONSES = {
     "UnsupportedMediaType": _error_response("The body is not sent as application/json."),
     "Unprocessable": _error_response("Some fields are not valid; see `error.fields`."),
 }
+
+
+def too_many_requests(limit: str) -> dict[str, Any]:
+    """The 429 answer of an operation limited to ``limit`` calls without a token per address."""
+    return _error_response(
+        f"More calls without a token from this address than the limit ({limit});"
+        " `error.code` is `rate_limited`. Wait `Retry-After` seconds.",
+        **{"Retry-After": {"schema": {"type": "integer", "minimum": 1}, "required": True}},
+    )
 
 
 #: Text query parameters hold no U+0000: a query holding one is refused with 400 (cms.inputs).
@@ -354,7 +363,8 @@ def plugin_paths() -> dict[str, Any]:
     Bodies come from the routes' :class:`~cms.api.validation.Field` objects,
     the same ones that check them; every operation may answer 400, 401 and
     404 (bad input, bad token, plugin disabled), and with a role 403, and a
-    write the body errors (413, 415, 422) and 409.
+    write the body errors (413, 415, 422) and 409; one with a limit on calls
+    without a token (:func:`cms.api.routes.anonymous_limit`) 429.
     """
     if not has_app_context():
         return {}
@@ -389,6 +399,9 @@ def plugin_paths() -> dict[str, Any]:
             "security": OPTIONAL_AUTH if route.auth == "public" else REQUIRED_AUTH,
             "responses": _responses({str(route.status): ok}, *errors),
         }
+        limit = routes.anonymous_limit(route, current_app.config)
+        if limit:
+            operation["responses"]["429"] = too_many_requests(limit)
         if route.body:
             resource = Resource(operation["operationId"], tuple(route.body))
             operation["requestBody"] = {

@@ -5,6 +5,14 @@ into one blueprint made by :func:`cms.api.core.api_blueprint`, so its
 endpoints get the core API's token check, roles, JSON errors and CSRF rule.
 Each path a plugin declares answers every standard method: the undeclared ones
 with a JSON 405 and ``Allow``. A disabled plugin's endpoints answer a JSON 404.
+Calls without a token are rate limited per client address and route
+(:func:`anonymous_limit`), counted in the shared store through Flask-Limiter's
+storage (``cms+store://``), so the limit holds across workers and hosts.
+
+Clashes are decided by load order, which is the plugins' names sorted
+(:func:`cms.plugins.discovery.discover`): of two plugins declaring the same
+API path or the same :class:`~cms.plugins.base.ApiField`, the one whose name
+sorts first is loaded and the other is refused, whatever the install order.
 
 The fields plugins add to core objects (:class:`~cms.plugins.base.ApiField`)
 are checked here and answered by :mod:`cms.api.serializers`.
@@ -13,17 +21,22 @@ are checked here and answered by :mod:`cms.api.serializers`.
 from __future__ import annotations
 
 import logging
+import math
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import Rule
 
 from cms.api import auth, serializers
 from cms.api.core import PREFIX, api_blueprint
-from cms.api.errors import ApiError, forbidden, not_found
+from cms.api.errors import ApiError, forbidden, not_found, rate_limited
 from cms.api.validation import (
     MAX_ID,
     Field,
@@ -32,6 +45,7 @@ from cms.api.validation import (
     parse_fields,
     read_json_object,
 )
+from cms.extensions import limiter
 from cms.models.users import ROLES
 from cms.plugins.base import ApiField, ApiRoute, Plugin
 from cms.plugins.checks import PluginCheckError
@@ -50,6 +64,10 @@ CORE_OBJECTS = ("Article", "Page", "Category", "Tag")
 
 #: A variable part of a Flask rule: group 1 the converter, group 2 the name.
 VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+#: The setting holding the default limit of anonymous writes (see cms/config.py).
+DEFAULT_LIMIT_SETTING = "API_ANONYMOUS_WRITE_LIMIT"
+#: First part of the shared-store keys counting anonymous calls of plugin routes.
+LIMIT_SCOPE = "plugin-api"
 
 
 def blueprint_name(plugin: str) -> str:
@@ -91,6 +109,7 @@ def _check(app: Flask, plugin: Plugin) -> None:
                 raise PluginCheckError(
                     f"API path {path}: {spec!r} is not a cms.api.validation.Field"
                 )
+        _check_rate_limit(route)
         key = (path, route.method.upper())
         if key in seen:
             raise PluginCheckError(f"API path {path} declares {route.method.upper()} twice")
@@ -104,10 +123,11 @@ def _check(app: Flask, plugin: Plugin) -> None:
                 )
     core_keys = _core_keys()
     taken = {
-        (f.on, f.name)
+        (f.on, f.name): other.name
         for other in app.extensions["cms_plugins"].plugins.values()
         if other.name != plugin.name
         for f in other.api_fields
+        if isinstance(f, ApiField)
     }
     for api_field in plugin.api_fields:
         if not isinstance(api_field, ApiField):
@@ -116,8 +136,88 @@ def _check(app: Flask, plugin: Plugin) -> None:
             raise PluginCheckError(f"API field {api_field.name}: on must be one of {CORE_OBJECTS}")
         if not api_field.name.isidentifier() or not isinstance(api_field.schema, dict):
             raise PluginCheckError(f"API field {api_field.name!r} needs a name and a JSON Schema")
-        if api_field.name in core_keys[api_field.on] or (api_field.on, api_field.name) in taken:
-            raise PluginCheckError(f"API field {api_field.on}.{api_field.name} is already taken")
+        key = (api_field.on, api_field.name)
+        if api_field.name in core_keys[api_field.on]:
+            raise PluginCheckError(
+                f"API field {api_field.on}.{api_field.name} is already taken by the core API"
+            )
+        if key in taken:
+            raise PluginCheckError(
+                f"API field {api_field.on}.{api_field.name} is already taken by plugin"
+                f" {taken[key]!r} (loaded first: plugins load in the order of their names)"
+            )
+
+
+def _check_rate_limit(route: ApiRoute) -> None:
+    """Refuse a :attr:`ApiRoute.rate_limit` that is not a rate, or set on a route with a token."""
+    value = route.rate_limit
+    if value is None or value == "":
+        return
+    if not isinstance(value, str):
+        raise PluginCheckError(f"API path {route.path}: rate_limit must be a string, not {value!r}")
+    if route.auth != "public":
+        raise PluginCheckError(
+            f"API path {route.path}: rate_limit counts callers without a token;"
+            f" a route with auth={route.auth!r} has none"
+        )
+    try:
+        parse_limit(value)
+    except ValueError as exc:
+        raise PluginCheckError(f"API path {route.path}: rate_limit {exc}") from exc
+
+
+def parse_limit(value: str) -> tuple[RateLimitItem, ...]:
+    """The rates of a limit written in Flask-Limiter's syntax; ``()`` for ``""`` (no limit).
+
+    Raises :class:`ValueError` with a message for anything else than one or more
+    rates (``"30 per 10 minutes"``, ``"5/second; 100/day"``) of at least one call.
+    """
+    if not value.strip():
+        return ()
+    try:
+        items = tuple(parse_many(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a rate such as '30 per 10 minutes'") from None
+    if any(item.amount < 1 for item in items):
+        raise ValueError(f"{value!r} allows no call at all")
+    return items
+
+
+def anonymous_limit(route: ApiRoute, config: Mapping[str, Any]) -> str:
+    """The limit of calls without a token ``route`` gets, as written; ``""`` for none.
+
+    The route's own :attr:`ApiRoute.rate_limit` when it sets one (``""`` opts
+    out), else ``config["API_ANONYMOUS_WRITE_LIMIT"]`` for a public route with
+    a method that writes, else none.
+    """
+    if route.rate_limit is not None:
+        return route.rate_limit
+    if route.auth == "public" and route.method.upper() not in SAFE_METHODS:
+        return str(config.get(DEFAULT_LIMIT_SETTING) or "")
+    return ""
+
+
+def _count_anonymous_call(scope: str, rates: tuple[RateLimitItem, ...]) -> None:
+    """Count a call without a token against ``rates``; 429 ``rate_limited`` past one of them.
+
+    Counted per route (``scope``) and client address (after ``CMS_PROXY_HOPS``)
+    with Flask-Limiter's strategy over the shared store. When the store's
+    database is out of reach the call goes through if ``RATELIMIT_SWALLOW_ERRORS``
+    (as Flask-Limiter's own limits do).
+    """
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    keys = (LIMIT_SCOPE, scope, get_remote_address())
+    strategy = limiter.limiter
+    try:
+        for rate in rates:
+            if not strategy.hit(rate, *keys):
+                reset = strategy.get_window_stats(rate, *keys).reset_time
+                raise rate_limited(math.ceil(reset - time.time()))
+    except SQLAlchemyError:
+        if not current_app.config.get("RATELIMIT_SWALLOW_ERRORS"):
+            raise
+        log.warning("could not count an anonymous call of %s; let through", scope, exc_info=True)
 
 
 def _core_keys() -> dict[str, set[str]]:
@@ -149,13 +249,18 @@ def _require(route: ApiRoute) -> None:
         raise forbidden()
 
 
-def _make_view(plugin: str, route: ApiRoute) -> Callable[..., Response]:
-    resource = Resource(f"{plugin}.{_endpoint(route)}", tuple(route.body))
+def _make_view(
+    plugin: str, route: ApiRoute, rates: tuple[RateLimitItem, ...]
+) -> Callable[..., Response]:
+    scope = f"{plugin}.{_endpoint(route)}"
+    resource = Resource(scope, tuple(route.body))
 
     def view(**values: Any) -> Response:
         if not _int_values_in_range(values):
             raise not_found()
         _require(route)
+        if rates and auth.current_user() is None:
+            _count_anonymous_call(scope, rates)
         method = request.method
         # An anonymous write must be JSON: a cross-site form cannot send that type.
         anonymous = auth.current_user() is None
@@ -201,12 +306,22 @@ def mount(app: Flask, plugin: Plugin) -> Blueprint | None:
     :class:`~cms.plugins.checks.PluginCheckError` (the plugin is then listed as
     broken) for a path outside ``/api/v1/``, one that overlaps a core or
     another plugin's path, an unknown method or ``auth``, or a clashing
-    :class:`ApiField`.
+    :class:`ApiField`, a bad ``rate_limit``, or a site whose
+    ``API_ANONYMOUS_WRITE_LIMIT`` is not a rate (then every plugin with a
+    public write is refused rather than left without a limit).
     """
     _check(app, plugin)
     if not plugin.api:
         return None
     name = plugin.name
+    rates: dict[int, tuple[RateLimitItem, ...]] = {}  # by id(route): a route holds lists
+    for route in plugin.api:
+        try:
+            rates[id(route)] = parse_limit(anonymous_limit(route, app.config))
+        except ValueError as exc:
+            raise PluginCheckError(
+                f"API path {route.path}: the site's {DEFAULT_LIMIT_SETTING} {exc}"
+            ) from exc
 
     def only_when_active() -> None:
         if not registry().is_enabled(name):
@@ -222,7 +337,7 @@ def mount(app: Flask, plugin: Plugin) -> Blueprint | None:
             blueprint.add_url_rule(
                 path,
                 _endpoint(route),
-                _make_view(name, route),
+                _make_view(name, route, rates[id(route)]),
                 methods=[route.method.upper()],
                 provide_automatic_options=False,
             )

@@ -131,7 +131,8 @@ class ApiRoute:
 
     It gets what the core API has: bearer tokens and roles, JSON errors for
     every refusal (404, 405 with ``Allow``, 415, 422...), the API's CSRF rule
-    and an operation in ``/api/v1/openapi.json``. The view is called with the
+    and an operation in ``/api/v1/openapi.json``; anonymous writes are rate
+    limited per client address (:attr:`rate_limit`). The view is called with the
     URL's values, plus ``data`` (the checked body, keyed by each field's
     ``service_name``) when ``body`` is given; it returns a JSON-able value
     (answered with ``status``), a :class:`flask.Response`, or ``None`` (204).
@@ -153,6 +154,14 @@ class ApiRoute:
     status: int = 200
     #: One line for the OpenAPI document.
     summary: str = ""
+    #: Calls one client address may make without a token, in Flask-Limiter's syntax
+    #: (``"30 per 10 minutes"``, several separated by ``;``), counted per route in the
+    #: shared store, so every worker agrees. ``None``: the site's default for the
+    #: route's kind, ``API_ANONYMOUS_WRITE_LIMIT`` for a public write (any method but
+    #: GET), none for a read. ``""``: no limit (an explicit opt-out). Callers with a
+    #: valid token are never counted; only ``auth="public"`` routes may set it.
+    #: Past it: 429 ``rate_limited`` with ``Retry-After``.
+    rate_limit: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,14 @@
-"""Finding plugins: the bundled ``plugins/`` folder and the ``cms.plugins`` entry points."""
+"""Finding plugins: the bundled ``plugins/`` folder and the ``cms.plugins`` entry points.
+
+A plugin's name is its identity (blueprint, templates, tables, API), so it
+must come from one place: a name that two sources provide (two pip packages,
+or a pip package and a bundled plugin) is refused, and neither is imported,
+so an installed package can never silently replace another plugin. Plugins
+are returned sorted by name, so the same set of plugins always loads in the
+same order whatever the install order: where two plugins clash on something
+else than their name (an API path, a field), the one whose name sorts first
+wins and the other is refused.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +18,12 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from functools import partial
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
+from cms.plugins.checks import PluginCheckError
 from cms.themes.manifest import NAME_RE
 
 log = logging.getLogger(__name__)
@@ -21,6 +33,21 @@ ENTRY_POINT_GROUP = "cms.plugins"
 
 #: (name, how to import its package) for every plugin found.
 Candidate = tuple[str, Callable[[], ModuleType]]
+
+
+class Found(NamedTuple):
+    """One source of a plugin."""
+
+    #: The plugin name it provides.
+    name: str
+    #: Where it comes from, for messages: ``bundled plugins/clock``, ``pip package cms-x 1.0``.
+    source: str
+    #: Imports its package.
+    load: Callable[[], ModuleType]
+
+
+class NameClash(PluginCheckError):
+    """A plugin name provided by more than one source; none of them is loaded."""
 
 
 def _same_folder(module: ModuleType | None, folder: Path) -> bool:
@@ -54,7 +81,7 @@ def _import_folder(name: str, folder: Path) -> ModuleType:
     return module
 
 
-def from_folder(folder: Path) -> Iterator[Candidate]:
+def from_folder(folder: Path) -> Iterator[Found]:
     """Plugin packages directly under ``folder`` (each a folder with ``__init__.py``)."""
     if not folder.is_dir():
         return
@@ -63,16 +90,24 @@ def from_folder(folder: Path) -> Iterator[Candidate]:
         if not NAME_RE.match(name):
             log.error("skipping plugin folder %s: invalid name", path)
             continue
-        yield name, partial(_import_folder, name, path)
+        yield Found(name, f"bundled {folder.name}/{name}", partial(_import_folder, name, path))
 
 
-def from_entry_points() -> Iterator[Candidate]:
+def from_entry_points() -> Iterator[Found]:
     """Installed packages declaring ``[cms.plugins] name = package``."""
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        yield ep.name, partial(_load_entry_point, ep)
+        yield Found(ep.name, describe_entry_point(ep), partial(_load_entry_point, ep))
 
 
-def _load_entry_point(ep) -> ModuleType:  # type: ignore[no-untyped-def]
+def describe_entry_point(ep: EntryPoint) -> str:
+    """``pip package <distribution> <version> (<name> = <value>)``, for messages."""
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return f"entry point {ep.name} = {ep.value}"
+    return f"pip package {dist.name} {dist.version} ({ep.name} = {ep.value})"
+
+
+def _load_entry_point(ep: EntryPoint) -> ModuleType:
     loaded = ep.load()
     if isinstance(loaded, ModuleType):
         return loaded
@@ -82,12 +117,31 @@ def _load_entry_point(ep) -> ModuleType:  # type: ignore[no-untyped-def]
     return module
 
 
+def _refuse(name: str, sources: list[str]) -> ModuleType:
+    """The loader of a clashing name: raises :class:`NameClash` naming every source."""
+    raise NameClash(
+        f"the name {name!r} is provided twice, by {' and by '.join(sources)}; neither is"
+        " loaded: uninstall or rename the one that should not be there"
+    )
+
+
 def discover(folder: Path) -> list[Candidate]:
-    """Bundled plugins first, then entry points; a name seen twice keeps the first."""
-    seen: dict[str, Candidate] = {}
-    for name, loader in [*from_folder(folder), *from_entry_points()]:
-        if name in seen:
-            log.warning("plugin %s is provided twice; keeping the first one", name)
-            continue
-        seen[name] = (name, loader)
-    return list(seen.values())
+    """Every plugin name found in ``folder`` and in entry points, sorted by name.
+
+    A name provided by more than one source gets a loader that raises
+    :class:`NameClash` (a :class:`~cms.plugins.checks.PluginCheckError`)
+    naming them all, without importing any of them: the registry lists the
+    name as broken and the site runs on.
+    """
+    sources: dict[str, list[Found]] = {}
+    for found in [*from_folder(folder), *from_entry_points()]:
+        sources.setdefault(found.name, []).append(found)
+    candidates: list[Candidate] = []
+    for name in sorted(sources):
+        same = sources[name]
+        if len(same) == 1:
+            candidates.append((name, same[0].load))
+        else:
+            described = sorted(f.source for f in same)
+            candidates.append((name, partial(_refuse, name, described)))
+    return candidates

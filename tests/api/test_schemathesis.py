@@ -75,8 +75,16 @@ for source in sorted([*(PROJECT_ROOT / "plugins").iterdir(), *FUZZ_PLUGINS.iterd
         )
 #: Where pip installs the example (once per run, shared with its own tests).
 EXAMPLES_DIR = _scratch("cms-fuzz-examples-")
-#: Settings of every app of this module: a held plugin is checked on every request.
-CONFIG_OVERRIDES = {"PLUGINS_DIR": str(PLUGINS_DIR), "PLUGIN_PENDING_RECHECK": 0}
+#: Settings of every app of this module: a held plugin is checked on every request, and
+#: calls without a token (checks such as ``ignored_auth`` send some) never reach the
+#: limit of anonymous writes, so every generated case is answered by the route itself
+#: (the 429 itself is tested in tests/plugins/test_plugin_rate_limits.py).
+ANONYMOUS_LIMIT = "100000 per minute"
+CONFIG_OVERRIDES = {
+    "PLUGINS_DIR": str(PLUGINS_DIR),
+    "PLUGIN_PENDING_RECHECK": 0,
+    "API_ANONYMOUS_WRITE_LIMIT": ANONYMOUS_LIMIT,
+}
 
 
 def site_document() -> dict[str, Any]:
@@ -252,6 +260,10 @@ def test_the_fuzzed_document_is_the_sites_with_its_plugin_paths(seeded_app: Flas
     assert ("GET", "/api/v1/articles/{article_id}") in operations
     article = DOCUMENT["components"]["schemas"]["Article"]
     assert "tally" in article["properties"]
+    # Anonymous writes are rate limited and say so; reads are not.
+    helpful = DOCUMENT["paths"]["/api/v1/articles/{article_id}/helpful"]
+    assert ANONYMOUS_LIMIT in helpful["post"]["responses"]["429"]["description"]
+    assert "429" not in helpful["get"]["responses"]
     with seeded_app.app_context():  # found through its entry point, from the pip install
         installed = registry().plugins[EXAMPLE[2]].path
     assert installed is not None

@@ -382,7 +382,9 @@ def test_with_locale_vi_every_string_is_vietnamese(box, app, client, signed_in, 
 @pytest.fixture
 def two_workers(installed, app, gunicorn_site):
     """``gunicorn -w 2`` serving the test database (and Redis), with the plugin installed."""
-    return gunicorn_site(2, app.config.get("REDIS_URL"), env={"PYTHONPATH": str(installed)})
+    # 150 votes from one address: over the default limit of anonymous writes.
+    env = {"PYTHONPATH": str(installed), "CMS_API_ANONYMOUS_WRITE_LIMIT": "1000 per minute"}
+    return gunicorn_site(2, app.config.get("REDIS_URL"), env=env)
 
 
 def post_json(url, body):
