@@ -11,13 +11,23 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from cms.db import BUSY, database_trouble
 from cms.extensions import db, limiter
+from cms.i18n import number
 
 log = logging.getLogger(__name__)
+
+#: Bytes in the megabyte of the request limit (a mebibyte, as file managers count).
+MEGABYTE = 1024 * 1024
 
 
 def wants_json() -> bool:
@@ -56,11 +66,47 @@ def _message(status: int) -> str:
         403: _("You are not allowed to do this."),
         404: _("The page you are looking for does not exist or has been moved."),
         405: _("This method is not allowed here."),
-        413: _("What you sent is too large."),
+        413: too_large_message(),
         429: _("Too many requests. Please wait a moment and try again."),
         503: _("The site is temporarily unavailable. Please try again in a few minutes."),
     }
     return messages.get(status, _("Something went wrong on our side. Please try again later."))
+
+
+def too_large_message() -> str:
+    """What a 413 says: the request limit in MB when the body was over it, in the active locale.
+
+    The limit is ``MAX_CONTENT_LENGTH`` (bytes, shown in MiB as file managers
+    count). A 413 for another reason (a text field over ``MAX_FORM_MEMORY_SIZE``)
+    gets the plain message.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    if not limit or (length is not None and length <= limit):
+        return _("What you sent is too large.")
+    megabytes = limit / MEGABYTE
+    return _(
+        "What you sent is too large: at most %(limit)s MB can be sent at once. "
+        "Send fewer or smaller files.",
+        limit=number(megabytes, 1 if megabytes < 10 else 0),
+    )
+
+
+def handle_too_large(exc: RequestEntityTooLarge) -> Any:
+    """413 for a request body over the limit, saying the limit, in the user's language.
+
+    Registered for the status code, so it comes before the back office's own
+    handler of HTTP errors: the back office (a plugin's admin screens included)
+    shows it in its layout, the API answers JSON and readers get the themed page
+    (both through :func:`handle_http_error`).
+    """
+    if wants_json() or request.blueprint is None or not request.path.startswith("/admin"):
+        return handle_http_error(exc)
+    try:
+        html = render_template("admin/error.html", status=413, message=too_large_message())
+    except SQLAlchemyError as fault:  # the back-office layout reads settings
+        return handle_database_error(fault)
+    return html, 413
 
 
 def _title(status: int) -> str:
@@ -242,6 +288,7 @@ def handle_csrf_error(exc: CSRFError) -> Any:
 def init_app(app: Flask) -> None:
     """Install the error handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(SQLAlchemyError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -9,7 +9,11 @@ request hook and refuses it:
   or bytes that are not UTF-8 names nothing: 404;
 - a query string or a form (URL-encoded or multipart text fields, file names
   included) holding a NUL or bytes that are not UTF-8: 400;
-- a header or cookie value holding a NUL: 400.
+- a header or cookie holding a NUL or bytes that are not UTF-8: 400. Browsers
+  send headers in ASCII (a ``User-Agent`` or ``Referer`` included, whose
+  other characters they percent-encode), so only a broken or hostile client
+  meets this; a cookie gets a message of its own, since deleting the site's
+  cookies is what a reader can do about it.
 
 Answers are JSON ``{"error": {"code", "message"}}`` under ``/api/`` and the
 theme's error page elsewhere, with a translated message saying what was wrong;
@@ -42,6 +46,8 @@ log = logging.getLogger(__name__)
 FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 #: Part charsets read as UTF-8 (ASCII is a subset of it); others are decoded as declared.
 _UTF8_NAMES = frozenset({"utf-8", "ascii", "us-ascii"})
+#: Headers WSGI passes without the ``HTTP_`` prefix (PEP 3333).
+_UNPREFIXED_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 
 
 class InvalidInput(Exception):
@@ -191,11 +197,47 @@ def _check_query(environ: dict[str, Any]) -> None:
         raise InvalidInput(400, _("The address holds a NUL character (U+0000), which is refused."))
 
 
+def is_utf8_header(value: str) -> bool:
+    """Whether a WSGI header value is UTF-8: its bytes, given as latin-1 (PEP 3333), decode.
+
+    A value holding characters past U+00FF was decoded by the server already and counts
+    as UTF-8.
+    """
+    try:
+        value.encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:  # a server that already decoded it
+        return True
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _check_headers(environ: dict[str, Any]) -> None:
+    cookie = environ.get("HTTP_COOKIE")
+    if isinstance(cookie, str) and not is_utf8_header(cookie):
+        raise InvalidInput(
+            400,
+            _(
+                "A cookie of the request holds bytes that are not valid UTF-8 text, which "
+                "are refused. Delete this site's cookies in your browser and try again."
+            ),
+        )
     for key, value in environ.items():
-        if key.startswith("HTTP_") and isinstance(value, str) and has_nul(value):
+        if not (key.startswith("HTTP_") or key in _UNPREFIXED_HEADERS):
+            continue
+        if not isinstance(value, str):
+            continue
+        if has_nul(value):
             raise InvalidInput(
                 400, _("A header of the request holds a NUL character (U+0000), which is refused.")
+            )
+        if not is_utf8_header(value):
+            raise InvalidInput(
+                400,
+                _(
+                    "A header of the request holds bytes that are not valid UTF-8 text, "
+                    "which are refused."
+                ),
             )
     if any(has_nul(key) or has_nul(value) for key, value in request.cookies.items(multi=True)):
         raise InvalidInput(

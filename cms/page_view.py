@@ -44,6 +44,10 @@ PAGE_KINDS = ("home", "article", "page", "category", "tag", "search", "other")
 CRAWLER_CACHE_SIZE = 4096
 #: Longest user agent looked at; longer ones are cut (a verdict on 500 characters is enough).
 USER_AGENT_MAX = 500
+#: Longest client address kept (an IPv6 address with a zone fits).
+ADDRESS_MAX = 100
+#: Longest HTTP method kept.
+METHOD_MAX = 20
 
 _detector = CrawlerDetect()
 _detector_lock = threading.Lock()
@@ -63,6 +67,48 @@ def is_crawler(user_agent: str) -> bool:
         return True
     with _detector_lock:  # the detector keeps its last matches on itself
         return bool(_detector.isCrawler(agent))
+
+
+def _header_bytes(value: Any) -> bytes | None:
+    """The bytes of a WSGI header value (latin-1 text per PEP 3333), or None if it has none."""
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # a server that decoded it already
+        return value.encode("utf-8", "replace")
+
+
+def environ_text(value: Any) -> str:
+    """A WSGI header value as text: its bytes read as UTF-8, U+FFFD for bytes that are not.
+
+    ``None`` and values that are neither text nor bytes give ``""``. Never raises.
+    """
+    data = _header_bytes(value)
+    return "" if data is None else data.decode("utf-8", "replace")
+
+
+def readable_cookies(header: Any) -> dict[str, str]:
+    """The cookies of a WSGI ``HTTP_COOKIE`` value, name -> value (the first of a repeated name).
+
+    A cookie whose bytes are not UTF-8 is left out, the others kept; ``None`` or
+    an odd value gives no cookies. Never raises (Werkzeug's ``parse_cookie``
+    raises :class:`UnicodeDecodeError` for the whole header).
+    """
+    data = _header_bytes(header)
+    if not data:
+        return {}
+    kept: list[bytes] = []
+    for part in data.split(b";"):
+        try:
+            part.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        kept.append(part)
+    # parse_cookie reads a str as WSGI gives it: latin-1 standing for the bytes.
+    return dict(parse_cookie(b";".join(kept).decode("latin-1")))
 
 
 @dataclass(frozen=True)
@@ -146,15 +192,27 @@ class Visitor:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], user_id: int | None = None) -> Visitor:
-        """The facts of a WSGI request (after ``ProxyFix``), without making a Flask request."""
-        return cls(
-            address=str(environ.get("REMOTE_ADDR") or ""),
-            user_agent=str(environ.get("HTTP_USER_AGENT") or "")[:USER_AGENT_MAX],
-            method=str(environ.get("REQUEST_METHOD") or "GET").upper(),
-            cookies=dict(parse_cookie(environ)),  # type: ignore[arg-type]
-            user_id=user_id,
-            secure=environ.get("wsgi.url_scheme") == "https",
-        )
+        """The facts of a WSGI request (after ``ProxyFix``), without making a Flask request.
+
+        Never raises, whatever ``environ`` holds: the page cache calls it before
+        Flask's input checks (:mod:`cms.inputs`) have refused anything. Header
+        values are read as UTF-8 (their bytes, which WSGI gives as latin-1), with
+        bytes that are not UTF-8 replaced by U+FFFD; a cookie whose bytes are not
+        UTF-8 is left out, the others kept. Missing or odd values give the
+        defaults (``""``, ``GET``, no cookies).
+        """
+        try:
+            return cls(
+                address=environ_text(environ.get("REMOTE_ADDR"))[:ADDRESS_MAX],
+                user_agent=environ_text(environ.get("HTTP_USER_AGENT"))[:USER_AGENT_MAX],
+                method=(environ_text(environ.get("REQUEST_METHOD")) or "GET").upper()[:METHOD_MAX],
+                cookies=readable_cookies(environ.get("HTTP_COOKIE")),
+                user_id=user_id,
+                secure=environ.get("wsgi.url_scheme") == "https",
+            )
+        except Exception:  # an environ that is not a mapping of plain values
+            log.warning("unreadable request facts; an anonymous visitor is used", exc_info=True)
+            return cls(user_id=user_id)
 
     def apply_cookies(self, response: Any) -> None:
         """Add the cookies asked for to a Werkzeug ``response``."""

@@ -839,8 +839,12 @@ def _flush_loop(ref: weakref.ReferenceType[Store]) -> None:
 def flush_all() -> None:
     """Write the buffer of every store of this process now (at exit, and before a test ends)."""
     for store in list(_STORES):
-        if store._pid == os.getpid():
-            store.flush()
+        if store._pid == os.getpid() and not store.flush():
+            log.warning(
+                "%d buffered counters and presence pings could not be written "
+                "(the database is locked or down) and are lost",
+                store.pending(),
+            )
 
 
 def default_prefix(app: Flask) -> str:

@@ -78,7 +78,10 @@ def media() -> Any:
         else:
             stored, refused, retry_after = _upload_all(files, form.alt.data or "")
             if stored:
-                flash(_("%(num)d image(s) uploaded.", num=len(stored)), "success")
+                message = ngettext(
+                    "%(num)d image uploaded.", "%(num)d images uploaded.", len(stored)
+                )
+                flash(message, "success")
             for message in refused:
                 flash(message, "error")
             if not refused:
@@ -113,7 +116,10 @@ def media() -> Any:
 def _upload_all(files: list[Any], alt: str) -> tuple[list[Media], list[str], int | None]:
     """Store each file, each in its own commit; ``(stored, messages of refusals, retry_after)``.
 
-    ``retry_after`` (seconds) is set when the upload rate stopped the batch.
+    ``retry_after`` (seconds) is set when the upload rate stopped the batch. Any
+    other error (a locked database: 503) propagates; the files of the image whose
+    commit did not happen are deleted when its transaction ends (see
+    :func:`cms.content.uploads.save_upload`), those committed before it stay.
     """
     stored: list[Media] = []
     refused: list[str] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -27,11 +28,18 @@ from typing import Any
 
 from flask import current_app
 from PIL import Image, ImageCms, ImageMath, ImageSequence
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from cms.extensions import db
 from cms.models import Media, utcnow
 
 log = logging.getLogger(__name__)
+
+#: Key of the files a session deletes unless its transaction commits (``Session.info``).
+_PENDING = "cms_uncommitted_media_files"
+
+_listener_lock = threading.Lock()
 
 #: Largest image :func:`store_image` accepts, in pixels (width x height).
 MAX_PIXELS = 40_000_000
@@ -500,7 +508,8 @@ def store_image(
     ``image`` is a Pillow image (a still) or an :class:`Animation`, which is
     kept animated in its own format. The row is added to the session, not
     committed: the caller commits (and, if it rolls back instead, removes the
-    file with :func:`delete_media_file`). ``uploaded_by`` is a
+    file with :func:`delete_media_file`, or has :func:`delete_unless_committed`
+    do it). ``uploaded_by`` is a
     :class:`~cms.models.User` or ``None``; ``original_name`` and ``alt`` are
     stored without control or bidirectional-override characters. Raises
     :class:`ValueError` for an image of more than :data:`MAX_PIXELS` pixels,
@@ -551,12 +560,13 @@ def _inside(folder: Path, name: str) -> Path | None:
     return path if root in path.parents else None
 
 
-def delete_files(names: Sequence[str]) -> None:
+def delete_files(names: Sequence[str], folder: Path | None = None) -> None:
     """Remove these files (names relative to the media folder) and their emptied folders.
 
+    ``folder`` is the media folder (default: :func:`media_dir` of the current app).
     Missing files are ignored, as are names that would lead outside the folder.
     """
-    folder = media_dir()
+    folder = media_dir() if folder is None else folder
     root = folder.resolve()
     for name in names:
         path = _inside(folder, name)
@@ -582,3 +592,44 @@ def delete_media_file(media: Media) -> None:
     the caller's to delete.
     """
     delete_files([media.filename, *(media.variants or {}).values()])
+
+
+def delete_unless_committed(names: Sequence[str]) -> None:
+    """Delete these media files if the current session's transaction ends without a commit.
+
+    For the files of rows added to the session (``names`` relative to the media
+    folder): a rollback, a commit that fails (a locked database, a lost
+    connection) or a session closed without committing removes them, so no file
+    is served that no row stores. Once the outermost transaction commits, they
+    are kept. Without a transaction in progress there is nothing to wait for,
+    and the files are left as they are.
+    """
+    if not names:
+        return
+    with _listener_lock:
+        if not event.contains(Session, "after_commit", _keep_committed):
+            event.listen(Session, "after_commit", _keep_committed)
+            event.listen(Session, "after_transaction_end", _delete_uncommitted)
+    session = db.session()
+    if session.get_transaction() is None:
+        return
+    session.info.setdefault(_PENDING, []).append((media_dir(), list(names)))
+
+
+def _keep_committed(session: Session) -> None:
+    """``after_commit``: the outermost transaction committed; its files are kept."""
+    if not session.in_nested_transaction():  # a savepoint released: the outer one may roll back
+        session.info.pop(_PENDING, None)
+
+
+def _delete_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """``after_transaction_end``: delete the files an outermost transaction did not commit."""
+    if transaction.parent is not None:
+        return
+    for folder, names in session.info.pop(_PENDING, []):
+        try:
+            delete_files(names, folder)
+        except OSError:  # never fail a rollback for it; the files are orphans now
+            log.exception("files of an uncommitted upload not deleted: %s", names)
+        else:
+            log.info("deleted %d files of an upload that was not committed", len(names))

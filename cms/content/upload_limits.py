@@ -65,6 +65,15 @@ SETTING_DEFAULTS: dict[str, int] = {
     "upload_quota_mb": 1024,
 }
 
+#: The values each upload setting may take (the ranges the settings screen accepts).
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "upload_rate_count": (0, 100_000),
+    "upload_rate_minutes": (1, 1440),
+    "upload_quota_mb": (0, 10 * 1024 * 1024),
+}
+#: Longest text read as a number in a setting.
+_TEXT_MAX = 20
+
 #: Bytes in the quota's megabyte (a mebibyte, as file managers count).
 MEGABYTE = 1024 * 1024
 #: Seconds covered by one reservation counter of the quota.
@@ -96,12 +105,37 @@ class UploadQuotaExceeded(ContentError):
 
 
 def _setting(key: str) -> int:
-    value = get_setting(key, SETTING_DEFAULTS[key])
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        log.warning("setting %s has a value that is not a number: %r", key, value)
-        return SETTING_DEFAULTS[key]
+    """The whole number a setting holds, or its default (logged) when it holds no usable one.
+
+    Usable: a whole number within :data:`SETTING_RANGES`, also written as a float
+    (``60.0``) or as text (``"60"``). Anything else, such as a value written to
+    the database by hand (``1e400`` reads as infinity), ``NaN``, a number out of
+    range, ``true`` or words, gives :data:`SETTING_DEFAULTS`' value.
+    """
+    default = SETTING_DEFAULTS[key]
+    value = get_setting(key, default)
+    number = _whole_number(value)
+    low, high = SETTING_RANGES[key]
+    if number is None or not low <= number <= high:
+        log.warning("setting %s holds %r, not a number from %d to %d", key, value, low, high)
+        return default
+    return number
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number, if it is one (an int, an integral float, or such text)."""
+    if isinstance(value, bool):  # a bool is an int to Python, not to whoever set it
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    if isinstance(value, str) and len(value) <= _TEXT_MAX:
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,7 +154,7 @@ class UploadPolicy:
         """The policy from the site settings (defaults: :data:`SETTING_DEFAULTS`)."""
         return cls(
             rate_count=_setting("upload_rate_count"),
-            rate_minutes=max(1, _setting("upload_rate_minutes")),
+            rate_minutes=_setting("upload_rate_minutes"),
             quota_mb=_setting("upload_quota_mb"),
         )
 
@@ -219,14 +253,19 @@ class UploadGuard:
             retry_after,
         )
 
-    def _refuse(self, name: str, used: int, room: int) -> UploadQuotaExceeded:
+    def _refuse(self, name: str, stored: int, room: int) -> UploadQuotaExceeded:
+        """The refusal of ``name``, telling the user the ``stored`` bytes (not reservations).
+
+        Uploads in flight are held in the quota but not shown: the user is told what
+        they have, which the media screen's usage line says too.
+        """
         return UploadQuotaExceeded(
             _(
                 "%(name)s was not uploaded: your uploads would exceed your storage quota "
                 "of %(quota)s (you use %(used)s).",
                 name=name,
                 quota=format_size(self.policy.quota_bytes),
-                used=format_size(used),
+                used=format_size(stored),
             ),
             max(0, room),
         )
@@ -247,9 +286,9 @@ class UploadGuard:
         quota = self.policy.quota_bytes
         if quota <= 0:
             return
-        used = used_bytes(self.user_id) + self._reserved(int(time.time() // RESERVATION_SLOT))
-        if used >= quota:
-            raise self._refuse(name, used, 0)
+        stored = used_bytes(self.user_id)
+        if stored + self._reserved(int(time.time() // RESERVATION_SLOT)) >= quota:
+            raise self._refuse(name, stored, 0)
 
     def reserve(self, size: int, name: str) -> Reservation | None:
         """Hold ``size`` bytes for a file about to be written; None when there is no quota.
@@ -280,7 +319,7 @@ class UploadGuard:
             raise
         if used + others + size > quota:
             reservation.release()
-            raise self._refuse(name, used + others, quota - used - others)
+            raise self._refuse(name, used, quota - used - others)
         return reservation
 
 

@@ -9,7 +9,7 @@ orientation is applied and all metadata dropped by re-encoding (see
 PNG or WebP stays animated, within a frame and pixel budget. Whatever Pillow
 raises while decoding, converting or encoding becomes a :class:`ContentError`
 with a message in the user's language, never a server error, and leaves no
-file behind.
+file behind; nor does an upload whose transaction does not commit.
 
 Every upload also counts against its user's upload rate and storage quota
 (:mod:`cms.content.upload_limits`), checked here so that every caller, the
@@ -34,6 +34,7 @@ from cms.content.media import (
     Animation,
     clean_image,
     delete_files,
+    delete_unless_committed,
     encode,
     is_animated,
     read_animation,
@@ -53,6 +54,9 @@ log = logging.getLogger(__name__)
 #: Formats accepted, as Pillow names them (``MPO``: a camera JPEG with a second picture,
 #: of which the first, the JPEG itself, is kept).
 ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+
+#: How JPEG, PNG and GIF files start (a WebP: ``RIFF``, 4 bytes of size, ``WEBP``).
+_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 #: Variant name -> longest side in pixels (``webp`` is the large size in WebP).
 VARIANTS = {"thumbnail": 320, "medium": 800, "large": 1600}
@@ -94,6 +98,11 @@ def _open(data: bytes, name: str, limits: UploadLimits) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(name, limits) from exc
     except _FAILURES as exc:
+        if looks_like_image(data):  # the start of one, cut short or damaged
+            log.info("upload %r has an image signature but could not be opened: %s", name, exc)
+            raise _error(
+                _("%(name)s is damaged or incomplete and could not be read.", name=name)
+            ) from exc
         raise _error(_("%(name)s is not a JPEG, PNG, WebP or GIF image.", name=name)) from exc
     if image.format not in ALLOWED_FORMATS:
         raise _error(_("%(name)s is not a JPEG, PNG, WebP or GIF image.", name=name))
@@ -111,6 +120,15 @@ def _open(data: bytes, name: str, limits: UploadLimits) -> Image.Image:
     if width * height > limits.pixels:
         raise _too_many_pixels(name, limits)
     return image
+
+
+def looks_like_image(data: bytes) -> bool:
+    """Whether ``data`` starts like a JPEG, PNG, WebP or GIF file (its first bytes only).
+
+    Tells a file that is one of these, damaged or cut short (an interrupted
+    transfer), from one that is something else.
+    """
+    return data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 def _too_many_pixels(name: str, limits: UploadLimits) -> ContentError:
@@ -207,6 +225,9 @@ def save_upload(
 ) -> Media:
     """Check, re-encode and store an uploaded image with its variants; the caller commits.
 
+    The files are written at once; if the caller's transaction then ends
+    without a commit (a rollback, a locked database, any error), they are
+    deleted (:func:`cms.content.media.delete_unless_committed`).
     Raises :class:`ContentError` (field ``file``) for an image that is refused
     or that cannot be converted; no file is left behind and no row added then.
     For a user (``uploaded_by``), the upload first counts against their rate:
@@ -258,6 +279,7 @@ def save_upload(
                 name=name,
             )
         ) from exc
+    delete_unless_committed(written)
     hold_until_transaction_end(reservation)
     return media
 

@@ -69,7 +69,7 @@ def test_past_the_rate_the_screen_answers_429_with_the_message(app, auth, signed
     response = upload(auth, files, alt="Lễ khai giảng")
     assert response.status_code == 429
     assert 1 <= int(response.headers["Retry-After"]) <= 600
-    assert "2 image(s) uploaded." in response.text
+    assert "2 images uploaded." in response.text
     assert "You have reached the upload limit (2 images every 10 min); try again in" in (
         response.text
     )
@@ -104,7 +104,7 @@ def test_over_the_quota_the_screen_refuses_with_the_message(app, auth, signed_in
     assert upload(auth, [("1.png", noise_png(1))]).status_code == 302
     response = upload(auth, [("2.png", noise_png(2)), ("nhỏ.jpg", jpeg())])
     assert response.status_code == 422
-    assert "1 image(s) uploaded." in response.text  # the small one still fits
+    assert "1 image uploaded." in response.text  # the small one still fits
     assert (
         "2.png was not uploaded: your uploads would exceed your storage quota of 1 MB "
         "(you use 0.7 MB)." in response.text
