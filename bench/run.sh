@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# Load benchmark: the demo portal under gunicorn (2 workers) against a bare Flask
-# app serving the same HTML, each measured with wrk at 32 connections.
-# Only loopback addresses are used; every run is bounded by DURATION.
+# Load benchmark of the CMS against a bare Flask app serving the same HTML
+# (DESIGN.md section 5), in interleaved rounds. See bench/README.md.
+#
+# Knobs: DURATION (10s, per target and round), ROUNDS (3), CONNECTIONS (32),
+# BIG (1; 0 skips the 100,000-article part), PORT (8765: ports PORT..PORT+6).
+# Every server listens on 127.0.0.1 only; everything started here is stopped
+# on exit and the temporary instances are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 BIN=.venv/bin
+PY=$BIN/python
 DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
+BIG=${BIG:-1}
 PORT=${PORT:-8765}
-BASE_PORT=${BASE_PORT:-8766}
-OUT=bench/results/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT"
+SMALL_ARTICLES=100
+BIG_ARTICLES=100000
+BIG_VIEWS=1000000
+UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
+OUT=$PWD/bench/results/$(date +%Y%m%d-%H%M%S)
+RAW=$OUT/raw
+mkdir -p "$RAW"
+printf 'part\tround\ttarget\tpath\tfile\tviews_before\tviews_after\n' > "$OUT/runs.tsv"
+printf 'part\tserver\tpid\trss_kb\n' > "$OUT/memory.tsv"
+: > "$OUT/notes.txt"
+
+note() { echo "$*" | tee -a "$OUT/notes.txt"; }
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
@@ -21,36 +38,252 @@ if ! command -v wrk >/dev/null; then
   fi
 fi
 
-INSTANCE=$(mktemp -d)
-export CMS_INSTANCE_DIR=$INSTANCE
-$BIN/cms init >/dev/null
-$BIN/cms demo >/dev/null
+# The site is configured here alone: SQLite in a temporary instance, no Redis.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^CMS_' || true)
+
+WORK=$(mktemp -d)
+PIDS=()
 cleanup() {
-  for pidfile in "$INSTANCE/cms.pid" "$INSTANCE/base.pid"; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-  done
-  rm -rf "$INSTANCE"
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-$BIN/gunicorn -w 2 -b 127.0.0.1:$PORT --daemon --pid "$INSTANCE/cms.pid" wsgi:app
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-
-ARTICLE=$(curl -fs "http://127.0.0.1:$PORT/feed.xml" | grep -o "<id>http://127.0.0.1:$PORT/news/[^<]*" | head -1 | sed 's/<id>//')
-curl -fs "$ARTICLE" > "$INSTANCE/article.html"
-BASELINE_TEMPLATE="$INSTANCE/article.html" $BIN/gunicorn -w 2 -b 127.0.0.1:$BASE_PORT \
-  --daemon --pid "$INSTANCE/base.pid" --chdir bench baseline_app:app
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$BASE_PORT/hello" >/dev/null && break; sleep 0.2; done
-
-run() {
-  local name=$1 url=$2
-  echo "== $name $url" | tee -a "$OUT/summary.txt"
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$OUT/$name.txt"
-  grep -E "Requests/sec|99%|Non-2xx" "$OUT/$name.txt" | tee -a "$OUT/summary.txt"
+# start NAME PORT INSTANCE [VAR=value...]: the CMS under gunicorn; sets STARTED.
+start() {
+  local name=$1 port=$2 instance=$3
+  shift 3
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
+    echo "port $port is in use; choose another PORT" >&2
+    exit 1
+  fi
+  env CMS_INSTANCE_DIR="$instance" "$@" "$BIN/gunicorn" --workers 2 --worker-class sync \
+    --bind "127.0.0.1:$port" --error-logfile "$OUT/$name.log" wsgi:app &
+  STARTED=$!
+  PIDS+=("$STARTED")
 }
-run baseline-article "http://127.0.0.1:$BASE_PORT/"
-run baseline-hello "http://127.0.0.1:$BASE_PORT/hello"
-run cms-article "$ARTICLE"
-run cms-home "http://127.0.0.1:$PORT/"
-run cms-healthz "http://127.0.0.1:$PORT/healthz"
-echo "Results in $OUT"
+
+wait_up() {
+  local url=$1
+  for _ in $(seq 150); do
+    curl -fs -o /dev/null --max-time 2 "$url" && return 0
+    sleep 0.2
+  done
+  echo "no answer from $url" >&2
+  exit 1
+}
+
+# stop PID...: stop servers started here and forget them.
+stop() {
+  local pid keep=()
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    [[ " $* " == *" $pid "* ]] || keep+=("$pid")
+  done
+  PIDS=("${keep[@]}")
+}
+
+# memory PART SERVER MASTER_PID: VmRSS of each worker of a gunicorn master.
+memory() {
+  local worker
+  for worker in $(pgrep -P "$3"); do
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$worker" \
+      "$(awk '/^VmRSS:/ {print $2}' "/proc/$worker/status")" >> "$OUT/memory.tsv"
+  done
+}
+
+# Wait until a server has answered what wrk left queued when it stopped.
+drain() {
+  curl -s -o /dev/null --max-time 120 -H 'User-Agent:' "$1/healthz" || true
+  sleep 1
+}
+
+# measure PART ROUND TARGET BASE PATH CHOSEN_JSON: one wrk run, one line in runs.tsv.
+measure() {
+  local part=$1 round=$2 target=$3 base=$4 path=$5 chosen=$6
+  local file=raw/$part-r$round-$target.txt before=- after=-
+  if [ "$target" = article-cached ]; then
+    before=$($PY bench/targets.py views "$base" "$chosen")
+  fi
+  # --timeout 30s (gunicorn's worker timeout): slow answers stay in the latency figures.
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency --timeout 30s -s bench/sent.lua \
+    -H "User-Agent: $UA" "$base$path" > "$OUT/$file" 2>&1 || echo "wrk failed: $base$path" >&2
+  drain "$base"
+  if [ "$target" = article-cached ]; then
+    sleep 3 # the store writes buffered counters every second
+    after=$($PY bench/targets.py views "$base" "$chosen")
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part" "$round" "$target" "$path" "$file" \
+    "$before" "$after" >> "$OUT/runs.tsv"
+  printf '%-6s round %s  %-16s %s\n' "$part" "$round" "$target" \
+    "$(grep -h '^Requests/sec' "$OUT/$file" || echo 'no result')"
+}
+
+warm_up() {
+  curl -s -o /dev/null --max-time 120 -A "$UA" "$1" || true
+}
+
+# check BASE PATH: say loudly when a page does not answer 200 (the run goes on).
+check() {
+  $PY bench/targets.py check "$1" "$2" || note "!!! $1$2 does not answer 200: see above"
+}
+
+echo "Building the demo portal in $WORK/demo"
+for step in init demo; do
+  if ! CMS_INSTANCE_DIR=$WORK/demo $BIN/cms $step >> "$OUT/setup.log" 2>&1; then
+    tail -5 "$OUT/setup.log" >&2
+    echo "cms $step failed (whole output in $OUT/setup.log)" >&2
+    exit 1
+  fi
+done
+
+if [ "$BIG" = 1 ]; then
+  if $BIN/cms bench-data --help >/dev/null 2>&1; then
+    cp -a "$WORK/demo" "$WORK/small"
+    cp -a "$WORK/demo" "$WORK/big"
+  else
+    note "Skipped the 100,000-article part: the command 'cms bench-data' does not exist yet."
+    BIG=0
+  fi
+fi
+
+# Part 1: the CMS with and without the page cache, and the yardstick.
+CACHE=http://127.0.0.1:$PORT
+NOCACHE=http://127.0.0.1:$((PORT + 1))
+BASE=http://127.0.0.1:$((PORT + 2))
+start cms-cache "$PORT" "$WORK/demo"
+CACHE_PID=$STARTED
+start cms-nocache $((PORT + 1)) "$WORK/demo" CMS_PAGE_CACHE=0
+NOCACHE_PID=$STARTED
+wait_up "$CACHE/healthz"
+wait_up "$NOCACHE/healthz"
+
+mapfile -t MAIN < <($PY bench/targets.py discover "$NOCACHE" --out "$OUT/targets-main.json")
+[ "${#MAIN[@]}" -gt 0 ] || { echo "could not choose the pages to measure" >&2; exit 1; }
+ARTICLE=$(printf '%s\n' "${MAIN[@]}" | awk -F'\t' '$1 == "article" {print $2}')
+mkdir -p "$WORK/baseline"
+{
+  echo '{% raw %}'
+  curl -fs -H 'User-Agent:' "$NOCACHE$ARTICLE"
+  echo '{% endraw %}'
+} > "$WORK/baseline/article.html"
+if curl -s -o /dev/null --max-time 2 "$BASE/"; then
+  echo "port $((PORT + 2)) is in use; choose another PORT" >&2
+  exit 1
+fi
+BASELINE_TEMPLATE=$WORK/baseline/article.html $BIN/gunicorn --workers 2 --worker-class sync \
+  --bind "127.0.0.1:$((PORT + 2))" --error-logfile "$OUT/baseline.log" \
+  --chdir bench baseline_app:app &
+BASELINE_PID=$!
+PIDS+=("$BASELINE_PID")
+wait_up "$BASE/hello"
+MAIN+=($'baseline-article\t/' $'hello\t/hello')
+
+# server TARGET [CACHE NOCACHE BASELINE]: the base URL a target is measured on.
+server() {
+  case $1 in
+    article-cached) echo "$2" ;;
+    baseline-article | hello) echo "$4" ;;
+    *) echo "$3" ;;
+  esac
+}
+
+for line in "${MAIN[@]}"; do
+  IFS=$'\t' read -r target path <<< "$line"
+  check "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")" "$path"
+done
+
+echo "Main part: ${#MAIN[@]} targets, $ROUNDS rounds of $DURATION each"
+for round in $(seq "$ROUNDS"); do
+  note "load average before main round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
+  for line in "${MAIN[@]}"; do
+    IFS=$'\t' read -r target path <<< "$line"
+    warm_up "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")$path"
+  done
+  sleep 3 # views of the warm-up written, the servers idle
+  for line in "${MAIN[@]}"; do
+    IFS=$'\t' read -r target path <<< "$line"
+    measure main "$round" "$target" "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")" "$path" \
+      "$OUT/targets-main.json"
+  done
+done
+memory main "cms (page cache on)" "$CACHE_PID"
+memory main "cms (page cache off)" "$NOCACHE_PID"
+stop "$CACHE_PID" "$NOCACHE_PID" "$BASELINE_PID"
+
+# Part 2: the same pages at 100 and at 100,000 articles, interleaved.
+if [ "$BIG" = 1 ]; then
+  demo_articles=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["public_articles"])' \
+    "$OUT/targets-main.json")
+  for size in small big; do
+    if [ $size = small ]; then
+      articles=$((SMALL_ARTICLES - demo_articles)) views=$((SMALL_ARTICLES * 10))
+    else
+      articles=$((BIG_ARTICLES - demo_articles)) views=$BIG_VIEWS
+    fi
+    started=$(date +%s)
+    if ! CMS_INSTANCE_DIR=$WORK/$size $BIN/cms bench-data --articles "$articles" \
+      --views "$views" >> "$OUT/setup.log" 2>&1; then
+      tail -5 "$OUT/setup.log" >&2
+      echo "cms bench-data failed (whole output in $OUT/setup.log)" >&2
+      exit 1
+    fi
+    note "cms bench-data --articles $articles --views $views ($size): $(($(date +%s) - started)) s"
+  done
+  SMALL_CACHE=http://127.0.0.1:$((PORT + 3))
+  SMALL_NOCACHE=http://127.0.0.1:$((PORT + 4))
+  BIG_CACHE=http://127.0.0.1:$((PORT + 5))
+  BIG_NOCACHE=http://127.0.0.1:$((PORT + 6))
+  start small-cache $((PORT + 3)) "$WORK/small"
+  start small-nocache $((PORT + 4)) "$WORK/small" CMS_PAGE_CACHE=0
+  start big-cache $((PORT + 5)) "$WORK/big"
+  BIG_CACHE_PID=$STARTED
+  start big-nocache $((PORT + 6)) "$WORK/big" CMS_PAGE_CACHE=0
+  BIG_NOCACHE_PID=$STARTED
+  for url in "$SMALL_CACHE" "$SMALL_NOCACHE" "$BIG_CACHE" "$BIG_NOCACHE"; do
+    wait_up "$url/healthz"
+  done
+  mapfile -t SMALL < <($PY bench/targets.py discover "$SMALL_NOCACHE" \
+    --out "$OUT/targets-small.json" --like "$OUT/targets-main.json" --fresh-word)
+  mapfile -t LARGE < <($PY bench/targets.py discover "$BIG_NOCACHE" \
+    --out "$OUT/targets-big.json" --like "$OUT/targets-small.json")
+  if [ "${#SMALL[@]}" = 0 ] || [ "${#SMALL[@]}" != "${#LARGE[@]}" ]; then
+    echo "could not choose the pages to measure at both sizes" >&2
+    exit 1
+  fi
+  for i in "${!SMALL[@]}"; do
+    IFS=$'\t' read -r target path <<< "${SMALL[$i]}"
+    check "$(server "$target" "$SMALL_CACHE" "$SMALL_NOCACHE")" "$path"
+    IFS=$'\t' read -r target path <<< "${LARGE[$i]}"
+    check "$(server "$target" "$BIG_CACHE" "$BIG_NOCACHE")" "$path"
+  done
+
+  echo "Scale part: ${#SMALL[@]} targets at two sizes, $ROUNDS rounds of $DURATION each"
+  for round in $(seq "$ROUNDS"); do
+    note "load average before scale round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
+    for i in "${!SMALL[@]}"; do
+      IFS=$'\t' read -r target path <<< "${SMALL[$i]}"
+      warm_up "$(server "$target" "$SMALL_CACHE" "$SMALL_NOCACHE")$path"
+      IFS=$'\t' read -r target path <<< "${LARGE[$i]}"
+      warm_up "$(server "$target" "$BIG_CACHE" "$BIG_NOCACHE")$path"
+    done
+    sleep 3
+    for i in "${!SMALL[@]}"; do
+      IFS=$'\t' read -r target path <<< "${SMALL[$i]}"
+      measure small "$round" "$target" "$(server "$target" "$SMALL_CACHE" "$SMALL_NOCACHE")" \
+        "$path" "$OUT/targets-small.json"
+      IFS=$'\t' read -r target path <<< "${LARGE[$i]}"
+      measure big "$round" "$target" "$(server "$target" "$BIG_CACHE" "$BIG_NOCACHE")" \
+        "$path" "$OUT/targets-big.json"
+    done
+  done
+  memory big "cms (page cache on)" "$BIG_CACHE_PID"
+  memory big "cms (page cache off)" "$BIG_NOCACHE_PID"
+fi
+
+$PY bench/report.py "$OUT" --duration "$DURATION" --rounds "$ROUNDS" --connections "$CONNECTIONS"
+echo "Raw wrk outputs and this summary: $OUT"

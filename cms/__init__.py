@@ -31,6 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_blueprints(app)
     configure_plugins(app)
     configure_security(app)
+    configure_page_cache(app)
+    configure_proxies(app)
     configure_cli(app)
     return app
 
@@ -158,6 +160,20 @@ def configure_security(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     inputs.init_app(app)
+
+
+def configure_page_cache(app: Flask) -> None:
+    """The anonymous page cache in front of Flask (unless ``CMS_PAGE_CACHE=0``)."""
+    from cms import page_cache
+
+    page_cache.init_app(app)
+
+
+def configure_proxies(app: Flask) -> None:
+    """Trust ``CMS_PROXY_HOPS`` proxies, outermost, so every layer sees the client."""
+    from cms import security
+
+    security.trust_proxies(app)
 
 
 def configure_cli(app: Flask) -> None:

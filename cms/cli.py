@@ -31,6 +31,7 @@ def init_command() -> None:
     """
     from pathlib import Path
 
+    from cms import bench_data
     from cms.plugins import registry
     from cms.plugins.migrations import MigrationError
 
@@ -39,6 +40,7 @@ def init_command() -> None:
     except MigrationError as exc:
         raise click.ClickException(str(exc)) from exc
     record_identity()  # once: the permanent ids of feed entries come from it
+    bench_data.analyze()  # the query planner's statistics, current after the migrations
     Path(current_app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
     for line in report.lines():
         click.echo(line)
@@ -173,6 +175,17 @@ def demo_command() -> None:
         click.echo("The site already has content; the demo was not added again.")
 
 
+@cms_group.command("bench-data")
+@click.option("--articles", default=100_000, show_default=True, type=click.IntRange(min=0))
+@click.option("--views", default=1_000_000, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", type=int, default=None, help="Repeat the same texts and choices.")
+def bench_data_command(articles: int, views: int, seed: int | None) -> None:
+    """Add many articles and page views quickly, for load benchmarks (never on a real site)."""
+    from cms.bench_data import fill
+
+    click.echo(fill(articles, views, seed=seed).line())
+
+
 @cms_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_command(file: str) -> None:
@@ -296,3 +309,25 @@ def plugins_enable_command(name: str) -> None:
 def plugins_disable_command(name: str) -> None:
     """Disable plugin NAME: its widgets vanish and its routes answer 404."""
     _set_plugin(name, False)
+
+
+@cms_group.group("cache")
+def cache_group() -> None:
+    """The anonymous page cache."""
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Drop every cached page, on every worker and host (after a change made outside the CMS)."""
+    from cms import page_cache
+
+    if page_cache.get_page_cache() is None:
+        click.echo("The page cache is off (CMS_PAGE_CACHE=0): nothing to clear.")
+        return
+    try:
+        dropped = page_cache.clear()
+    except page_cache.CacheUnavailable as exc:
+        raise click.ClickException(f"the page cache cannot be reached: {exc}") from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database cannot be reached: {exc}") from exc
+    click.echo(f"Page cache cleared: {dropped} cached pages dropped.")

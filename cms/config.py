@@ -35,6 +35,8 @@ ENV_KEYS: dict[str, type] = {
     "SAFE_MODE": bool,
     "CAPTCHA_TEST_ANSWER": str,
     "API_ANONYMOUS_WRITE_LIMIT": str,
+    "PAGE_CACHE": bool,
+    "PAGE_CACHE_TTL": int,
 }
 
 
@@ -132,6 +134,23 @@ class Defaults:
     #: Threads per process that render widgets; a widget waiting for one past its
     #: budget is left out (so slow widgets cannot take every thread).
     WIDGET_THREADS = 16
+    #: The anonymous page cache in front of Flask (``CMS_PAGE_CACHE=0`` turns it off,
+    #: for sites behind their own cache and for benchmarks; the ``page_cache`` setting
+    #: of the back office turns it off too).
+    PAGE_CACHE = True
+    #: Longest life of a cached page, in seconds: a backstop, since every change drops
+    #: the pages it affects at once (``CMS_PAGE_CACHE_TTL``).
+    PAGE_CACHE_TTL = 300
+    #: ``max-age`` (seconds) sent to browsers with pages that have no live widget.
+    PAGE_CACHE_BROWSER_MAX_AGE = 60
+    #: Query parameters that vary a cached page; any other is left out of its key.
+    PAGE_CACHE_QUERY_PARAMS = ("page",)
+    #: Seconds between two reads of the page-cache purge log by one process.
+    PAGE_CACHE_POLL = 1.0
+    #: Without Redis: the cache file shared by the workers of one host (default
+    #: ``instance/page_cache.sqlite3``) and the most entries it keeps.
+    PAGE_CACHE_FILE: str | None = None
+    PAGE_CACHE_MAX_ENTRIES = 10_000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -269,11 +269,20 @@ def _after_page(response: Response) -> Response:
         if page is not None:
             page_served(page.with_status(response.status_code), current_visitor())
         visitor: Visitor | None = g.get("cms_visitor")
+        if visitor is not None and _handed_to_page_cache(visitor):
+            return response  # the page cache sets its cookies after the live widgets ran
         if visitor is not None and visitor.new_cookies:  # from page_view or a live widget
             visitor.apply_cookies(response)
     except Exception:  # the answer goes out whatever happened here
         log.exception("after the page %s: the page_view event or its cookies failed", request.path)
     return response
+
+
+def _handed_to_page_cache(visitor: Visitor) -> bool:
+    """Whether the page cache in front of Flask takes ``visitor`` (and sets its cookies)."""
+    from cms.page_cache.record import current_record, visitor_of  # it imports this module
+
+    return visitor_of(current_record(), visitor)
 
 
 def init_app(app: Flask) -> None:

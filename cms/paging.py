@@ -7,14 +7,27 @@ The public listings, the back office and the API all read ``page`` (and the API
 404 (:func:`page_number`, :func:`page_or_404`), the API a 400 JSON error
 (:func:`cms.api.validation.page_args`). :func:`paginate` never sends the
 database an offset past the last row, so no number can overflow a query.
+
+A query may say how it is paged best through execution options (the article
+lists of :func:`cms.content.articles.filter_articles` do):
+
+- :data:`LISTING_OPTION`: an object whose ``count(query)`` gives the total
+  (e.g. cached per content change, :class:`cms.content.listings.CachedCount`),
+  and whose page is read as a *deferred join*: the page's ids first, with
+  ``OFFSET`` over an index that holds them (no row before the page is read),
+  then those rows by primary key;
+- with it, :data:`ORDER_OPTION`: the list's ids in order, known beforehand (a
+  search's ranked matches), with any rows already loaded: the total is their
+  number and the page is read by primary key.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from flask import abort, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
 from cms.extensions import db
 
@@ -26,6 +39,53 @@ PAGE_MAX = 2**53 - 1
 PER_PAGE_MAX = 100
 #: Longest digit string read before its value is even computed (bounds the work on a huge one).
 _DIGITS_MAX = 18
+#: Execution option of a query: its :class:`Listing` (how it is counted and paged).
+LISTING_OPTION = "cms_listing"
+#: Execution option of a query: its :class:`KnownOrder` (its ids, in order, known beforehand).
+ORDER_OPTION = "cms_order"
+
+
+class Listing(Protocol):
+    """How a list of one mapped class (single-column primary key) is counted and read."""
+
+    def count(self, query: Select) -> int:
+        """The number of rows ``query`` selects."""
+
+    def rows(self, ids: Sequence[Any]) -> Select:
+        """The statement reading the rows whose primary keys are ``ids`` (in any order).
+
+        ``ids`` were selected by the list's query: its conditions need no second check.
+        """
+
+
+class KnownOrder(NamedTuple):
+    """A list whose primary keys are known, in order, before it is paged."""
+
+    #: The primary keys, in list order.
+    ids: Sequence[Any]
+    #: Rows already loaded in this session, by primary key (they are not read again).
+    loaded: Mapping[Any, Any]
+
+
+def with_listing(query: Select, listing: Listing) -> Select:
+    """``query`` (of one mapped class) counted by ``listing`` and paged by deferred join."""
+    return query.execution_options(**{LISTING_OPTION: listing})
+
+
+def with_known_order(
+    query: Select, listing: Listing, ids: Sequence[Any], loaded: Mapping[Any, Any]
+) -> Select:
+    """``query`` (of one mapped class, selecting exactly ``ids``) paged in the order of ``ids``.
+
+    ``listing`` reads the rows of a page that ``loaded`` does not hold.
+    """
+    known = KnownOrder(list(ids), dict(loaded))
+    return query.execution_options(**{LISTING_OPTION: listing, ORDER_OPTION: known})
+
+
+def count_query(query: Select) -> Select:
+    """The statement counting the rows of ``query`` (its order dropped)."""
+    return select(func.count()).select_from(query.order_by(None).subquery())
 
 
 class Page(NamedTuple):
@@ -89,18 +149,52 @@ def paginate(query: Select, page: int, per_page: int) -> tuple[list[Any], int]:
 
     A page past the last one is empty, and the rows are then not even asked
     for: the offset sent to the database never exceeds the number of rows.
-    Raises :class:`ValueError` for a ``page`` or ``per_page`` below 1.
+    Queries with a :data:`LISTING_OPTION` or an :data:`ORDER_OPTION` are
+    counted and read as those say (see the module docstring). Raises
+    :class:`ValueError` for a ``page`` or ``per_page`` below 1.
     """
     if page < 1 or per_page < 1:
         raise ValueError(f"page {page} of {per_page} per page does not exist")
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
     offset = (page - 1) * per_page
+    options = query.get_execution_options()
+    listing: Listing | None = options.get(LISTING_OPTION)
+    known: KnownOrder | None = options.get(ORDER_OPTION)
+    if listing is not None and known is not None:
+        ids = list(known.ids[offset : offset + per_page])
+        return _rows_by_key(listing, ids, known.loaded), len(known.ids)
+    if listing is not None:
+        total = listing.count(query)
+    else:
+        total = db.session.execute(count_query(query)).scalar_one()
     if offset >= total:
         return [], total
+    if listing is not None:
+        return _deferred_page(query, listing, offset, per_page), total
     rows = db.session.execute(query.limit(per_page).offset(offset)).unique().scalars()
     return list(rows), total
+
+
+def _primary_key(query: Select) -> Any:
+    """The primary key column of the one mapped class ``query`` selects."""
+    entity = query.column_descriptions[0]["entity"]
+    return inspect(entity).primary_key[0]
+
+
+def _deferred_page(query: Select, listing: Listing, offset: int, limit: int) -> list[Any]:
+    """The page's primary keys (``OFFSET`` over an index holding them), then its rows."""
+    key = _primary_key(query)
+    page = query.with_only_columns(key).limit(limit).offset(offset)
+    return _rows_by_key(listing, list(db.session.execute(page).scalars()), {})
+
+
+def _rows_by_key(listing: Listing, ids: list[Any], loaded: Mapping[Any, Any]) -> list[Any]:
+    """The rows whose primary keys are ``ids``, in that order (one read at most)."""
+    missing = [i for i in ids if i not in loaded]
+    found = dict(loaded)
+    if missing:
+        rows = db.session.execute(listing.rows(missing)).unique().scalars()
+        found.update((inspect(row).identity[0], row) for row in rows)
+    return [found[i] for i in ids if i in found]
 
 
 def page_number(name: str = "page") -> int:

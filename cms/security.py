@@ -63,8 +63,18 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.before_request(check_csrf)
     app.extensions["cms.form_pages"] = set(FORM_PAGES)
-    # Inside ProxyFix, so that X-Forwarded-Proto from a trusted proxy counts as HTTPS.
+    # Inside ProxyFix (:func:`trust_proxies`), so that X-Forwarded-Proto from a trusted
+    # proxy counts as HTTPS.
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
+    app.session_interface = HttpsAwareSessionInterface()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Trust exactly ``CMS_PROXY_HOPS`` proxies: the outermost WSGI middleware, installed last.
+
+    Everything inside it (the page cache, Flask) sees the client's address,
+    scheme and host as the trusted proxies gave them.
+    """
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
         # CMS_SITE_URL has no path: the site is served from the root, whatever a proxy says.
@@ -72,8 +82,6 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=prefix_hops
         )
-
-    app.session_interface = HttpsAwareSessionInterface()
 
 
 class SecureCookiesOverHttps:
@@ -201,6 +209,20 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
         )
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # type: ignore[override]
+        """Save as Flask does, without ``Vary: Cookie`` on answers that no session shaped.
+
+        Flask adds ``Vary: Cookie`` whenever the session was looked at, and
+        Flask-Login looks at it for every reader. An answer to a request that
+        carried no session cookie and left the session empty is the same for
+        every reader without one, so it need not vary on cookies (which would
+        split every shared cache by unrelated cookies, such as analytics').
+        """
+        super().save_session(app, session, response)
+        had_cookie = has_request_context() and self.get_cookie_name(app) in request.cookies
+        if not had_cookie and not session and not session.modified:
+            response.vary.discard("Cookie")
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -99,6 +99,7 @@ EXCLUDED: dict[str, str] = {
     "store_counter": "shared-store counters and rate limits are runtime state of one site",
     "store_presence": "who is online now is runtime state; it expires within minutes",
     "store_token": "single-use tokens (captcha answers) are short-lived secrets of one site",
+    "page_cache_purge": "page-cache purges are runtime state of one site; an import drops them all",
 }
 
 #: Tables the import may find filled in an empty site (a fresh ``cms init``): merged by key.

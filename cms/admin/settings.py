@@ -11,7 +11,7 @@ from flask_babel import refresh
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from cms import generations
+from cms import generations, page_cache
 from cms.admin import bp
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
@@ -41,8 +41,11 @@ KEYS = (
     "contact_address",
     "contact_phone",
     "contact_email",
+    "page_cache",
     *SETTING_DEFAULTS,
 )
+#: Values of settings this screen edits that nothing stored yet.
+DEFAULTS = {**SETTING_DEFAULTS, "page_cache": True}
 
 #: Most images offered as the logo (the newest; the current logo is always offered).
 LOGO_CHOICES_MAX = 500
@@ -50,7 +53,7 @@ LOGO_CHOICES_MAX = 500
 
 def current_settings() -> dict[str, Any]:
     """The effective value of every setting this screen edits (upload limits: their defaults)."""
-    return {key: get_setting(key, SETTING_DEFAULTS.get(key)) for key in KEYS}
+    return {key: get_setting(key, DEFAULTS.get(key)) for key in KEYS}
 
 
 def save_settings(values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -115,3 +118,18 @@ def settings() -> Any:
     if form.errors:
         flash(_("Some values need correcting; nothing was saved."), "error")
     return render_template("admin/settings.html", form=form)
+
+
+@bp.route("/settings/page-cache/clear", methods=["POST"])
+@role_required("admin")
+def page_cache_clear() -> Any:
+    """Drop every cached page (audited): for a change the CMS cannot see, such as edited files."""
+    try:
+        dropped = page_cache.clear()
+    except page_cache.CacheUnavailable:
+        flash(_("The page cache cannot be reached; cached pages expire on their own."), "error")
+        return redirect(url_for("admin.settings"))
+    record("page_cache.clear", None, _("Cleared the page cache"), dropped=dropped)
+    db.session.commit()
+    flash(_("The page cache was cleared: readers get freshly rendered pages."), "success")
+    return redirect(url_for("admin.settings"))

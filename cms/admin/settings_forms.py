@@ -11,7 +11,15 @@ import pytz
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from cms.admin.forms import StoredLength, clean_block, clean_line
@@ -239,6 +247,8 @@ class SettingsForm(FlaskForm):
         validators=[NumberBetween(*UPLOAD_QUOTA_MB_RANGE)],
         render_kw={"min": UPLOAD_QUOTA_MB_RANGE[0], "max": UPLOAD_QUOTA_MB_RANGE[1]},
     )
+
+    page_cache = BooleanField(_l("Serve readers cached pages"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

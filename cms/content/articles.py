@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, false, select, update
+from sqlalchemy import Select, delete, exists, false, select, union_all, update
+from sqlalchemy.orm import selectinload
 
 from cms.content.errors import ContentError
 from cms.content.events import ArticleEvent, article_changed, article_facts_changed
 from cms.content.fields import text_field
+from cms.content.listings import ARTICLES, public_condition, read_in_index, walk_newest_first
 from cms.content.search import matching, search_text_for
 from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_slug
-from cms.content.taxonomy import tags_from_names
+from cms.content.taxonomy import categories, tags_from_names
 from cms.content.text import html_to_text
 from cms.extensions import db
 from cms.models import (
@@ -32,6 +34,7 @@ from cms.models import (
 )
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 from cms.paging import paginate as paginate  # re-exported with the content services
+from cms.paging import with_listing
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +46,24 @@ ARTICLE_FIELDS = (
 
 
 def public_filter(now: datetime | None = None) -> Any:
-    """SQL condition for articles readers may see: published or scheduled, time come."""
-    now = now or utcnow()
-    return Article.status.in_(("published", "scheduled")) & (Article.published_at <= now)
+    """SQL condition for articles readers may see: published or scheduled, time come.
+
+    See :func:`cms.content.listings.public_condition` (index-friendly SQL).
+    """
+    return public_condition(now)
 
 
 def public_articles() -> Select:
-    """A query of public articles, newest first."""
+    """A query of public articles, newest first.
+
+    Category, author and image come in the same query, the tags in one more
+    (``selectinload``): templates and serializers never load them one by one.
+    """
     return (
         select(Article)
         .where(public_filter())
         .order_by(Article.published_at.desc(), Article.id.desc())
+        .options(selectinload(Article.tags))
     )
 
 
@@ -78,37 +88,44 @@ def filter_articles(
 ) -> Select:
     """Narrow an article query by category (with sub-categories), tag and search words.
 
-    A ``q`` without any searchable word matches nothing.
+    ``query`` selects :class:`Article`. A ``q`` without any searchable word matches
+    nothing. :func:`cms.paging.paginate` counts the result once per content change
+    and reads a page by deferred join (:class:`cms.content.listings.ArticleListing`);
+    with ``q``, the result holds the ranked matches of
+    :func:`cms.content.search.matching` (at most :data:`cms.content.search.SEARCH_LIMIT`),
+    paged in their order.
     """
     if category is not None:
-        query = query.where(Article.category_id.in_(category_and_descendant_ids(category)))
+        ids = category_and_descendant_ids(category)
+        column: Any = Article.category_id
+        if len(ids) > 1 and walk_newest_first(query.where(column.in_(ids))):
+            column = read_in_index(column)  # SQLite: the newest-first index, not the categories'
+        query = query.where(column.in_(ids))
     if tag is not None:
-        query = query.where(
-            Article.id.in_(select(article_tag.c.article_id).where(article_tag.c.tag_id == tag.id))
+        tagged = exists().where(
+            article_tag.c.article_id == Article.id, article_tag.c.tag_id == tag.id
         )
+        query = query.where(tagged)
     if q is not None:
         searched = matching(query.order_by(None), q)
         return query.where(false()) if searched is None else searched
-    return query
+    return with_listing(query, ARTICLES)
 
 
 def category_and_descendant_ids(category: Category) -> list[int]:
-    """The id of ``category`` and of every category below it."""
-    ids, frontier = [category.id], [category.id]
-    while frontier:
-        frontier = list(
-            db.session.execute(
-                select(Category.id).where(Category.parent_id.in_(frontier))
-            ).scalars()
-        )
-        frontier = [i for i in frontier if i not in ids]
-        ids.extend(frontier)
-    return ids
+    """The id of ``category`` and of every category below it (from the tree the process holds)."""
+    return categories().ids_under(category.id)
 
 
 def find_article(slug: str) -> Article | None:
-    """The article whose current slug is ``slug`` (public or not)."""
-    return db.session.execute(select(Article).where(Article.slug == slug)).unique().scalar()
+    """The article whose current slug is ``slug`` (public or not).
+
+    Two queries: category, author and image come with it, its tags right after
+    (``selectinload``; a join with the tags would make SQLite build the whole
+    article-tag join at 100,000 articles).
+    """
+    query = select(Article).where(Article.slug == slug).options(selectinload(Article.tags))
+    return db.session.execute(query).unique().scalar()
 
 
 def promote_due_articles() -> int:
@@ -329,10 +346,46 @@ def delete_article(article: Article) -> None:
 
 
 def related_by_category(article: Article, limit: int = 5) -> list[Article]:
-    """Other public articles of the same category, newest first."""
+    """Other public articles of the same category, newest first (tags loaded, two queries)."""
     if article.category_id is None:
         return []
     return latest_articles(limit, category=article.category, exclude_id=article.id)
+
+
+def category_blocks(
+    tops: Sequence[Category], per_block: int = 5
+) -> list[tuple[Category, list[Article]]]:
+    """The newest ``per_block`` public articles of each of ``tops``, sub-categories included.
+
+    For the front page: two queries whatever the number of categories (a
+    ``UNION ALL`` of one newest-first ``LIMIT`` per category, each able to
+    use the listing index, then the articles with their tags). Returns
+    ``(category, articles)`` pairs in the order of ``tops``, articles newest
+    first; a category without public articles is left out.
+    """
+    if not tops or per_block < 1:
+        return []
+    tree = categories()
+    block_of: dict[int, int] = {}
+    newest = []
+    for top in tops:
+        ids = tree.ids_under(top.id)
+        block_of.update((i, top.id) for i in ids if i not in block_of)
+        part = (
+            select(Article.id)
+            .where(public_filter(), Article.category_id.in_(ids))
+            .order_by(Article.published_at.desc(), Article.id.desc())
+            .limit(per_block)
+            .subquery()
+        )
+        newest.append(select(part.c.id))  # SQLite wants LIMIT inside a subquery
+    query = public_articles().where(Article.id.in_(union_all(*newest).scalar_subquery()))
+    found: dict[int, list[Article]] = {top.id: [] for top in tops}
+    for article in db.session.execute(query).unique().scalars():
+        block = block_of.get(article.category_id or 0)
+        if block is not None and len(found[block]) < per_block:
+            found[block].append(article)
+    return [(top, found[top.id]) for top in tops if found[top.id]]
 
 
 def snapshot_revision(article: Article, saved_by: User | None = None) -> ArticleRevision:

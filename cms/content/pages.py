@@ -1,4 +1,10 @@
-"""Page services: validation, saving, the menu tree and lookups by path."""
+"""Page services: validation, saving, the menu tree and lookups by path.
+
+Each process holds the menu pages between requests, as detached rows, and
+reads them again (one query) only when the ``menu`` generation counter moves
+(:mod:`cms.generations`), which every write to the ``page`` table does in
+its own transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from cms import generations
 from cms.content.errors import ContentError
 from cms.content.events import page_changed
 from cms.content.fields import text_field
@@ -22,18 +29,26 @@ from cms.extensions import db
 from cms.models import PAGE_STATUSES, Page, utcnow
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
+#: Columns of the menu pages a process holds: all but the body.
+MENU_COLUMNS = tuple(c for c in Page.__table__.columns if c.key != "body_html")
+
 
 def menu_pages() -> list[Page]:
-    """Published top-level pages shown in the menu, in their order."""
-    return list(
-        db.session.execute(
-            select(Page)
-            .where(
-                Page.parent_id.is_(None), Page.show_in_menu.is_(True), Page.status == "published"
-            )
-            .order_by(Page.position, Page.title)
-        ).scalars()
-    )
+    """Published top-level pages shown in the menu, in their order.
+
+    Detached rows held by the process, every column but ``body_html`` loaded
+    (``parent`` is ``None``, so ``path`` works): read them, never change them.
+    """
+    return list(generations.held("menu", (generations.MENU,), _read_menu))
+
+
+def _read_menu() -> tuple[Page, ...]:
+    rows = db.session.execute(
+        select(*MENU_COLUMNS)
+        .where(Page.parent_id.is_(None), Page.show_in_menu.is_(True), Page.status == "published")
+        .order_by(Page.position, Page.title, Page.id)
+    ).mappings()
+    return tuple(generations.detached_row(Page, row, parent=None) for row in rows)
 
 
 def find_page(slug: str) -> Page | None:
@@ -46,7 +61,9 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
 
     After the commit, ``page_created`` or ``page_updated`` fires, then
     ``page_published`` or ``page_unpublished`` when the status moved
-    (:mod:`cms.content.events`). Raises :class:`ContentError` when a field is bad.
+    (:mod:`cms.content.events`), and every worker reads the menu again (the
+    flush moves the ``menu`` counter); this request at once. Raises
+    :class:`ContentError` when a field is bad.
     """
     errors: dict[str, str] = {}
     creating = page is None
@@ -121,4 +138,5 @@ def save_page(page: Page | None, data: Mapping[str, Any], *, author: Any = None)
         db.session.add(page)
     else:
         page.updated_at = utcnow()
+    generations.forget()
     return page

@@ -1,12 +1,20 @@
-"""Site settings: stored in the database, with defaults from the configuration."""
+"""Site settings: stored in the database, with defaults from the configuration.
+
+Each process holds the stored settings between requests and reads them again
+only when the ``settings`` generation counter moves (:mod:`cms.generations`),
+which every write to the ``setting`` table does in its own transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
+from cms import generations
 from cms.extensions import db
 from cms.models import Setting
 
@@ -31,14 +39,19 @@ STATIC_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _load() -> dict[str, Any]:
+def _load() -> Mapping[str, Any]:
+    """The stored settings: held by the process, looked up once per request (``g``)."""
     if has_app_context() and "cms_settings" in g:
         return g.cms_settings
-    rows = db.session.execute(select(Setting.key, Setting.value)).all()
-    values = dict(rows)
+    values = generations.held("settings", (generations.SETTINGS,), _read)
     if has_app_context():
         g.cms_settings = values
     return values
+
+
+def _read() -> Mapping[str, Any]:
+    """Every stored setting, read-only (one query)."""
+    return MappingProxyType(dict(db.session.execute(select(Setting.key, Setting.value)).all()))
 
 
 def get_setting(key: str, default: Any = None) -> Any:
@@ -52,7 +65,11 @@ def get_setting(key: str, default: Any = None) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    """Store a site setting (the caller commits)."""
+    """Store a site setting (the caller commits).
+
+    The request sees the new value at once; every worker once the change is
+    committed (its flush moves the ``settings`` counter).
+    """
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))
@@ -60,6 +77,7 @@ def set_setting(key: str, value: Any) -> None:
         row.value = value
     if has_app_context():
         g.pop("cms_settings", None)
+    generations.forget()
 
 
 def all_settings() -> dict[str, Any]:

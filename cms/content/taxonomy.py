@@ -1,13 +1,23 @@
-"""Categories and tags: validation, saving and lookups."""
+"""Categories and tags: validation, saving and lookups.
+
+The public site reads categories from :func:`categories`: the whole tree,
+held by each process as detached rows and read again (one query) only when
+the ``categories`` generation counter moves (:mod:`cms.generations`), which
+every write to the ``category`` table does in its own transaction.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from cms import generations
 from cms.content.errors import ContentError
 from cms.content.slugs import (
     forget_slug,
@@ -23,31 +33,100 @@ from cms.models import Article, Category, SlugHistory, Tag, article_tag
 from cms.models.content import NAME_MAX, SLUG_MAX
 
 
-def category_tree() -> list[Category]:
-    """Top-level categories in their order; each has ``children`` loaded on access."""
-    return list(
-        db.session.execute(
-            select(Category)
-            .where(Category.parent_id.is_(None))
-            .order_by(Category.position, Category.name)
-        ).scalars()
+@dataclass(frozen=True)
+class CategoryTree:
+    """Every category as detached rows, with ``parent`` and ``children`` loaded.
+
+    Held by the process and shared by its threads: read it, never change it.
+    Siblings are in their order (position, then name).
+    """
+
+    #: Top-level categories, in order.
+    roots: tuple[Category, ...]
+    #: Category id -> category.
+    by_id: Mapping[int, Category]
+    #: Current slug -> category.
+    by_slug: Mapping[str, Category]
+
+    def ids_under(self, category_id: int) -> list[int]:
+        """``category_id`` and the ids of every category below it, the category first.
+
+        An id the tree does not know gives ``[category_id]``.
+        """
+        ids, seen = [category_id], {category_id}
+        node = self.by_id.get(category_id)
+        frontier = [node] if node is not None else []
+        while frontier:
+            children = [c for n in frontier for c in n.children if c.id not in seen]
+            seen.update(c.id for c in children)
+            ids.extend(c.id for c in children)
+            frontier = children
+        return ids
+
+
+def categories() -> CategoryTree:
+    """The category tree this process holds (read again when a category changed)."""
+    return generations.held("categories", (generations.CATEGORIES,), _read_tree)
+
+
+def _read_tree() -> CategoryTree:
+    """Every category in one query, made into detached rows linked to each other."""
+    table = Category.__table__
+    rows = db.session.execute(
+        select(table).order_by(table.c.position, table.c.name, table.c.id)
+    ).mappings()
+    nodes = [generations.detached_row(Category, row) for row in rows]
+    by_id = {node.id: node for node in nodes}
+    children: dict[int | None, list[Category]] = defaultdict(list)
+    for node in nodes:
+        parent_id = node.parent_id if node.parent_id in by_id else None
+        children[parent_id].append(node)
+    for node in nodes:
+        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
+        set_committed_value(node, "parent", parent)
+        set_committed_value(node, "children", children.get(node.id, []))
+    return CategoryTree(
+        roots=tuple(children[None]),
+        by_id=by_id,
+        by_slug={node.slug: node for node in nodes},
     )
 
 
+def category_tree() -> list[Category]:
+    """Top-level categories in their order, each with ``children`` (and theirs) loaded.
+
+    Detached rows held by the process (:func:`categories`): read them, never change them.
+    """
+    return list(categories().roots)
+
+
+def public_category(slug: str) -> Category | None:
+    """The category whose current slug is ``slug``, from the tree the process holds.
+
+    A detached row with ``parent`` and ``children`` loaded; use
+    :func:`find_category` for a row to change.
+    """
+    return categories().by_slug.get(slug)
+
+
 def all_categories() -> list[Category]:
-    """Every category, by position then name."""
+    """Every category, by position then name (rows of the session, for the back office)."""
     return list(
         db.session.execute(select(Category).order_by(Category.position, Category.name)).scalars()
     )
 
 
 def find_category(slug: str) -> Category | None:
-    """The category whose current slug is ``slug``."""
+    """The category whose current slug is ``slug`` (a row of the session)."""
     return db.session.execute(select(Category).where(Category.slug == slug)).scalar()
 
 
 def save_category(category: Category | None, data: Mapping[str, Any]) -> Category:
-    """Validate ``data`` and create or update a category; the caller commits."""
+    """Validate ``data`` and create or update a category; the caller commits.
+
+    Every worker reads the category tree again once the change is committed
+    (its flush moves the ``categories`` counter); this request at once.
+    """
     errors: dict[str, str] = {}
     creating = category is None
     name = data.get("name")
@@ -107,6 +186,7 @@ def save_category(category: Category | None, data: Mapping[str, Any]) -> Categor
         category.parent = parent
     if creating:
         db.session.add(category)
+    generations.forget()
     return category
 
 
@@ -322,8 +402,10 @@ def delete_tag(tag: Tag) -> None:
 def delete_category(category: Category) -> None:
     """Delete a category; its articles and sub-categories are kept, without it.
 
-    Its old slugs are forgotten, so they may be used again. The caller commits.
+    Its old slugs are forgotten, so they may be used again. The caller commits;
+    every worker reads the category tree again once it has.
     """
+    generations.forget()
     db.session.execute(
         update(Article)
         .where(Article.category_id == category.id)

@@ -13,7 +13,7 @@ from cms.models.content import (
     Tag,
     article_tag,
 )
-from cms.models.plugins import VISIBILITY, Generation, PluginState, WidgetInstance
+from cms.models.plugins import VISIBILITY, Generation, PageCachePurge, PluginState, WidgetInstance
 from cms.models.settings import Setting
 from cms.models.store import StoreCounter, StorePresence, StoreToken
 from cms.models.types import UTCDateTime, utcnow
@@ -31,6 +31,7 @@ __all__ = [
     "Generation",
     "Media",
     "Page",
+    "PageCachePurge",
     "PluginState",
     "Setting",
     "SlugHistory",

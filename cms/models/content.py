@@ -26,7 +26,7 @@ article_tag = sa.Table(
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("tag_id", sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
-    sa.Index("ix_article_tag_tag_id", "tag_id"),
+    sa.Index("ix_article_tag_tag_article", "tag_id", "article_id"),
 )
 
 
@@ -97,7 +97,9 @@ class Article(Model):
     __tablename__ = "article"
     __table_args__ = (
         sa.Index("ix_article_status_published_at", "status", "published_at"),
-        sa.Index("ix_article_category_published_at", "category_id", "published_at"),
+        # Lists walk these newest first, reading nothing else (migration 0010).
+        sa.Index("ix_article_newest", "published_at", "id", "status", "category_id"),
+        sa.Index("ix_article_category_newest", "category_id", "published_at", "id", "status"),
         sa.CheckConstraint("status IN ('draft', 'published', 'scheduled')", name="status_valid"),
     )
 

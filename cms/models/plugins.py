@@ -74,3 +74,21 @@ class Generation(Model):
 
     key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class PageCachePurge(Model):
+    """A page-cache invalidation, written in the transaction of the change it follows.
+
+    ``tags`` holds the cache tags dropped, separated by spaces (``*`` for
+    everything). Every process reads the new rows about once a second and
+    applies them to its page cache, so hosts that do not share one (no Redis)
+    agree within seconds; rows older than a day are deleted.
+    """
+
+    __tablename__ = "page_cache_purge"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    tags: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -18,6 +18,9 @@ from cms.page_view import PageIdentity, Visitor
 #: How a widget's HTML may be cached: ``"static"`` until invalidated, ``"live"``
 #: never (rendered per visitor), or a number of seconds.
 CachePolicy = Literal["static", "live"] | int
+#: Most seconds a live widget's HTML may be shared by every reader (:attr:`Widget.live_max_age`):
+#: values shared by all readers may be up to 2 seconds old.
+LIVE_SHARED_MAX = 2.0
 
 
 class Widget:
@@ -50,6 +53,11 @@ class Widget:
     cache: ClassVar[CachePolicy] = "static"
     #: Whether the HTML depends on the page it is shown on (the article, the category...).
     per_page: ClassVar[bool] = False
+    #: Live widgets whose HTML is the same for every reader of a page (the clock, a
+    #: site-wide counter): seconds it may be reused, at most :data:`LIVE_SHARED_MAX`
+    #: (Drupal's ``max-age`` of a placeholder without per-user contexts). ``0``
+    #: (default): rendered for each request, as anything per visitor must be.
+    live_max_age: ClassVar[float] = 0.0
 
     def get_context(self, instance: Any, page: dict[str, Any]) -> dict[str, Any]:
         """Return the template context for ``instance`` on ``page`` (cached widgets).

@@ -38,13 +38,15 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from cms import generations
+from cms import generations, page_cache
 from cms.db import database_trouble
 from cms.extensions import cache, db
 from cms.i18n import select_locale
 from cms.models import WidgetInstance
+from cms.page_cache.tags import generation_tags
 from cms.page_view import PAGE_KINDS, PageIdentity, Visitor, current_page, current_visitor
-from cms.plugins.base import Widget
+from cms.plugins.base import LIVE_SHARED_MAX, Widget
+from cms.plugins.inline import InlineRenders
 from cms.plugins.registry import registry
 from cms.themes import active_theme
 
@@ -100,6 +102,9 @@ class WidgetCache:
             with db.engine.begin() as own:
                 generations.bump(*keys, connection=own)
             g.pop("cms_generations", None)
+            cache = page_cache.get_page_cache()
+            if cache is not None:  # committed: every worker drops the pages at once
+                cache.apply(generation_tags(keys))
         elif keys:
             generations.bump(*keys, connection=connection)
 
@@ -203,6 +208,8 @@ SHARED_G_KEYS = (
 )
 
 
+#: Most live HTML pieces a process shares at once (:meth:`RegionRenderer.shared_live`).
+SHARED_LIVE_MAX = 10_000
 #: Seconds an idle widget thread waits for work before it ends.
 IDLE_SECONDS = 30.0
 
@@ -318,6 +325,11 @@ class RegionRenderer:
         self._by_id: tuple[int, dict[int, PlacedWidget | None]] = (-1, {})
         self._lock = threading.Lock()
         self._pool: WidgetPool | None = None
+        #: Which live widget types render in the request's thread (they proved fast).
+        self.inline = InlineRenders()
+        #: Live HTML shared by every reader for a moment (``Widget.live_max_age``):
+        #: key -> (expiry on the monotonic clock, HTML).
+        self._shared: dict[tuple[Any, ...], tuple[float, str]] = {}
 
     def pool(self) -> WidgetPool:
         """The threads widgets render in (``WIDGET_THREADS`` of them), made on first use."""
@@ -377,6 +389,10 @@ class RegionRenderer:
             widget = plugins.widget_class(placed.plugin, placed.widget_type)
             if widget is None:
                 continue
+            marker = page_cache.live_placeholder(placed.id) if widget.cache == "live" else None
+            if marker is not None:  # the page cache renders it, for this reader and every other
+                parts.append(marker)
+                continue
             html = self.render_one(placed, widget, page, theme, identity=identity)
             if html:
                 parts.append(html)
@@ -392,6 +408,10 @@ class RegionRenderer:
         locale: str,
     ) -> str:
         """Live instance ``instance`` for ``page`` and ``visitor``; see :func:`render_live`."""
+        if isinstance(instance, int):
+            shared = self.shared_live(instance, page, theme=theme, locale=locale)
+            if shared is not None:
+                return shared
         try:
             placed = instance if isinstance(instance, PlacedWidget) else self.placed(instance)
         except SQLAlchemyError:
@@ -414,9 +434,44 @@ class RegionRenderer:
                 placed.full_type,
             )
             return ""
-        return self.render_one(
+        cookies = len(visitor.new_cookies)
+        html = self.render_one(
             placed, widget, {}, theme, identity=page, visitor=visitor, locale=locale
         )
+        max_age = min(float(widget.live_max_age or 0), LIVE_SHARED_MAX)
+        if html and max_age > 0 and len(visitor.new_cookies) == cookies:
+            key = self._shared_key(placed.id, page, theme, locale)
+            if len(self._shared) > SHARED_LIVE_MAX:
+                self._shared.clear()
+            self._shared[key] = (time.monotonic() + max_age, html)
+        return html
+
+    def _shared_key(
+        self, instance_id: int, page: PageIdentity, theme: str, locale: str
+    ) -> tuple[Any, ...]:
+        numbers = generations.current()
+        return (
+            instance_id,
+            numbers.get(generations.WIDGETS, 0),
+            numbers.get(generations.PLUGINS, 0),
+            page.key,
+            theme,
+            locale,
+        )
+
+    def shared_live(
+        self, instance_id: int, page: PageIdentity, *, theme: str, locale: str
+    ) -> str | None:
+        """The HTML of live instance ``instance_id`` on ``page`` if it is shared and fresh.
+
+        Only widgets with ``live_max_age`` are kept, for at most that long, per
+        instance, page, theme, locale, widget placement and plugin states.
+        Needs an app context, not a request. ``None``: render it.
+        """
+        found = self._shared.get(self._shared_key(instance_id, page, theme, locale))
+        if found is None or found[0] <= time.monotonic():
+            return None
+        return found[1]
 
     def render_one(
         self,
@@ -449,6 +504,13 @@ class RegionRenderer:
             visitor = request_visitor()
         key = None
         if not live:
+            page_cache.add_tags(
+                f"widget:{placed.id}",
+                f"widget-type:{placed.full_type}",
+                f"widget-plugin:{placed.plugin}",
+            )
+            if widget.cache != "static":
+                page_cache.limit_max_age(int(widget.cache))
             key = widget_cache.key(placed, widget, identity, theme, locale)
             hit = cache.get(key)
             if hit is not None:
@@ -460,18 +522,23 @@ class RegionRenderer:
                 placed.id,
                 placed.full_type,
             )
+            page_cache.refuse(f"widget {placed.id} left out")
             return ""
-        deadline = time.monotonic() + budget
+        started = time.monotonic()
+        deadline = started + budget
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         render = Render(placed, widget, page, theme, identity, visitor, locale)
+        if live and self.inline.may_inline(placed.full_type) and has_request_context():
+            return self._render_inline(app, render, budget)
         future = self.pool().submit(self._task(app, render, key), wait=budget)
         if future is None:
             log.warning(
                 "widget %s (%s) left out: every widget thread is busy", placed.id, placed.full_type
             )
+            page_cache.refuse(f"widget {placed.id} left out")
             return ""
         try:
-            return str(future.result(timeout=max(0.0, deadline - time.monotonic())))
+            html = str(future.result(timeout=max(0.0, deadline - time.monotonic())))
         except FutureTimeout:
             log.warning(
                 "widget %s (%s) left out: over its time budget of %.2f s",
@@ -481,10 +548,44 @@ class RegionRenderer:
             )
             future.add_done_callback(_log_late(placed))
             self._failed(placed, f"widget {placed.id} ({placed.full_type}), over its time budget")
+            page_cache.refuse(f"widget {placed.id} over its time budget")
             return ""
         except Exception as exc:  # isolate the failing widget: the page renders without it
             log.exception("widget %s (%s) failed to render", placed.id, placed.full_type)
             if database_trouble(exc) is None:  # the database's fault is not the plugin's
+                self._failed(placed, f"widget {placed.id} ({placed.full_type})")
+            page_cache.refuse(f"widget {placed.id} failed")
+            if live:
+                self.inline.pooled(placed.full_type, time.monotonic() - started, budget, ok=False)
+            return ""
+        if live:
+            self.inline.pooled(placed.full_type, time.monotonic() - started, budget, ok=True)
+        return html
+
+    def _render_inline(self, app: Flask, render: Render, budget: float) -> str:
+        """A live widget that proved fast, rendered in this thread (:mod:`cms.plugins.inline`)."""
+        placed = render.placed
+
+        def overrun() -> None:
+            log.warning(
+                "widget %s (%s) ran over its time budget of %.2f s in the request's thread",
+                placed.id,
+                placed.full_type,
+                budget,
+            )
+            with app.app_context():
+                self._failed(placed, f"widget {placed.id} ({placed.full_type}), over its budget")
+
+        try:
+            with self.inline.watched(placed.full_type, budget, overrun):
+                g.cms_page_identity = render.identity
+                if render.visitor is not None:
+                    g.cms_visitor = render.visitor
+                with force_locale(render.locale):
+                    return wrap(placed, self.render_body(**render.arguments()))
+        except Exception as exc:  # isolate the failing widget: the page renders without it
+            log.exception("widget %s (%s) failed to render", placed.id, placed.full_type)
+            if database_trouble(exc) is None:
                 self._failed(placed, f"widget {placed.id} ({placed.full_type})")
             return ""
 
@@ -496,6 +597,7 @@ class RegionRenderer:
         if deadline is None:
             deadline = now + float(config.get("WIDGET_PAGE_BUDGET", 2.0))
             g.cms_widget_deadline = deadline
+            page_cache.spend_budget_until(deadline)  # its live widgets share the page's budget
         return min(float(config.get("WIDGET_TIME_BUDGET", 1.0)), deadline - now)
 
     def _task(self, app: Flask, render: Render, key: str | None) -> Callable[[], str]:
@@ -641,6 +743,20 @@ def render_live(
     if renderer is None:  # the plugin engine is not set up on this app
         return ""
     return renderer.render_live(instance, page, visitor, theme=theme, locale=locale)
+
+
+def shared_live(instance_id: int, page: PageIdentity, *, theme: str, locale: str) -> str | None:
+    """Live instance ``instance_id``'s HTML on ``page`` when it is shared by every reader and fresh.
+
+    What the page cache tries before making a request context for the live
+    step (see :meth:`RegionRenderer.shared_live`); ``None``: render it with
+    :func:`render_live`. Needs an app context.
+    """
+    renderers = current_app.extensions.get("cms_region_renderers", [])
+    renderer = next((r for r in renderers if isinstance(r, RegionRenderer)), None)
+    if renderer is None:
+        return None
+    return renderer.shared_live(instance_id, page, theme=theme, locale=locale)
 
 
 def is_visible(placed: PlacedWidget, page: PageIdentity) -> bool:

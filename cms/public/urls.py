@@ -53,14 +53,21 @@ def media_url(media: Media | None, external: bool = False) -> str:
 
 
 def logo_url() -> str:
-    """URL of the site logo chosen in the settings ('' when none)."""
+    """URL of the site logo chosen in the settings ('' when none), held per process.
+
+    Read again when the settings or the media library change.
+    """
+    from cms import generations
     from cms.extensions import db
 
-    logo_id = get_setting("logo_id")
-    if not isinstance(logo_id, int):
-        return ""
-    media = db.session.get(Media, logo_id)
-    return media_url(media) if media is not None else ""
+    def load() -> str:
+        logo_id = get_setting("logo_id")
+        if not isinstance(logo_id, int):
+            return ""
+        media = db.session.get(Media, logo_id)
+        return media_url(media) if media is not None else ""
+
+    return generations.held("logo_url", (generations.SETTINGS, generations.MEDIA), load)
 
 
 #: Helpers exposed to every template under these names.

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from cms import page_cache
 from cms.content import (
     filter_articles,
     find_article,
@@ -32,16 +33,21 @@ from cms.content import (
     latest_articles,
     public_articles,
 )
-from cms.content.articles import promote_due_articles, related_by_category
+from cms.content.articles import (
+    category_and_descendant_ids,
+    category_blocks,
+    promote_due_articles,
+    related_by_category,
+)
 from cms.content.identity import article_id_uri, feed_id_uri
 from cms.content.pages import menu_pages
 from cms.content.search import query_terms
 from cms.content.slugs import lookup_old_slug
-from cms.content.taxonomy import category_tree
-from cms.content.view_counts import views_of
+from cms.content.taxonomy import categories, category_tree, public_category
 from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import Article, Category, Page, Tag
+from cms.page_cache.tags import page_tags
 from cms.page_view import PageIdentity
 from cms.paging import PAGE_MAX, PER_PAGE_MAX, bounded, page_or_404, parse_positive
 from cms.public import feeds, urls
@@ -64,13 +70,25 @@ def _register_globals(state: Any) -> None:
     state.app.jinja_env.globals.update(
         site=get_setting, category_tree=category_tree, menu_pages=menu_pages
     )
+    # The page cache runs it on its hits too.
+    state.app.extensions.setdefault("cms_page_tasks", []).append(promote_when_due)
 
 
 @bp.before_app_request
 def _promote_scheduled() -> None:
+    if not request.path.startswith("/static"):
+        promote_when_due()
+
+
+def promote_when_due() -> None:
+    """Promote due scheduled articles, at most every ``PROMOTE_EVERY`` seconds per process.
+
+    Needs an app context. A locked database is not waited for beyond
+    ``PROMOTION_LOCK_WAIT``: a later request tries again.
+    """
     global _last_promotion
     now = time.monotonic()
-    if now - _last_promotion >= PROMOTE_EVERY and not request.path.startswith("/static"):
+    if now - _last_promotion >= PROMOTE_EVERY:
         _last_promotion = now
         try:  # a reader never waits for a lock to promote: it is done on a later request
             with short_lock_wait(float(current_app.config["PROMOTION_LOCK_WAIT"])):
@@ -95,12 +113,16 @@ def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
         category_id = getattr(obj, "id", None)
     else:
         category_id = getattr(obj, "category_id", None)
-    g.cms_page_identity = PageIdentity(
+    identity = g.cms_page_identity = PageIdentity(
         kind=kind,
         object_id=getattr(obj, "id", None),
         path=request.path,
         category_id=category_id,
     )
+    if kind != "search" and page_cache.current_record() is not None:
+        listed = category_and_descendant_ids(obj) if kind == "category" else ()
+        paged = ("page",) if kind in ("category", "tag") else ()
+        page_cache.record_page(identity, *page_tags(kind, obj, listed), query_params=paged)
     return render(template, **context)
 
 
@@ -134,14 +156,7 @@ def healthz() -> Any:
 def home() -> str:
     """The front page: the newest articles and a block per top-level category."""
     latest = latest_articles(11)
-    blocks = []
-    for category in category_tree():
-        if not category.show_on_home:
-            continue
-        query = filter_articles(public_articles(), category=category)
-        items = list(db.session.execute(query.limit(5)).unique().scalars())
-        if items:
-            blocks.append((category, items))
+    blocks = category_blocks([c for c in category_tree() if c.show_on_home], per_block=5)
     html = render_page("home", None, "public/home.html", latest=latest, blocks=blocks)
     return html
 
@@ -211,6 +226,7 @@ def _feed(items: list[Article], category: Category | None) -> Response:
         entry_html=lambda a, link: feeds.absolute_html(a.body_html or "", link),
         atom_date=feeds.atom_date,
     )
+    page_cache.record_page(PageIdentity("other", path=request.path), page_cache.LISTS)
     return feeds.xml_response(xml, "application/atom+xml")
 
 
@@ -242,6 +258,7 @@ def sitemap_file(number: str) -> Response:
 def _urlset(found: feeds.Sitemap, number: int) -> Response:
     """One ``urlset``: the URLs of file ``number`` of ``found``."""
     xml = render("public/sitemap.xml", urls=found.urls(number))
+    page_cache.record_page(PageIdentity("other", path=request.path), page_cache.LISTS)
     return feeds.xml_response(xml)
 
 
@@ -331,10 +348,8 @@ def article(slug: str) -> Any:
     if not is_current(urls.article_url(found)):
         return redirect_keeping_query(urls.article_url(found))
     related = related_by_category(found)
-    views = views_of([found.id])[found.id]  # this view counts once the answer is known
-    return render_page(
-        "article", found, "public/article.html", article=found, related=related, views=views
-    )
+    # No view count here: a cached page would freeze it (the ``stats`` plugin shows it live).
+    return render_page("article", found, "public/article.html", article=found, related=related)
 
 
 def _category_or_redirect(
@@ -354,10 +369,20 @@ def _category_or_redirect(
 
 
 def category(slug: str) -> Any:
-    """A category listing with its sub-categories' articles, paginated."""
-    found = _category_or_redirect(slug)
-    if isinstance(found, BaseResponse):
-        return found
+    """A category listing with its sub-categories' articles, paginated.
+
+    The category comes from the tree the process holds (``parent`` and
+    ``children`` loaded); an old slug redirects (301).
+    """
+    found = public_category(slug)
+    if found is None:
+        old = lookup_old_slug("category", slug)
+        target = categories().by_id.get(old) if old else None
+        if target is None:
+            abort(404)
+        return redirect_keeping_query(urls.category_url(target))
+    if not is_current(urls.category_url(found)):
+        return redirect_keeping_query(urls.category_url(found))
     listing = page_or_404(filter_articles(public_articles(), category=found), _per_page())
     return render_page(
         "category",

@@ -40,6 +40,8 @@ class DateLine(Widget):
     default_settings = {"format": "long"}
     #: The time changes on every request; the rest of the page stays cacheable.
     cache = "live"
+    #: The same for every reader: shared for a second (the script keeps it ticking).
+    live_max_age = 1.0
 
     def live_context(self, instance: Any, page: PageIdentity, visitor: Visitor) -> dict[str, Any]:
         """The formatted time now, and what the script needs to keep it ticking.

@@ -103,7 +103,14 @@ def plugins_dir(plugins_dir):
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "WIDGET_TIME_BUDGET": BUDGET, "WIDGET_PAGE_BUDGET": 1.0}
+    # Rendered by Flask every time, in page order (with the page cache, live widgets
+    # render after the rest: tests/public/test_page_cache_live.py covers that order).
+    return {
+        **app_config,
+        "WIDGET_TIME_BUDGET": BUDGET,
+        "WIDGET_PAGE_BUDGET": 1.0,
+        "PAGE_CACHE": False,
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,464 @@
+"""The page cache: WSGI middleware in front of Flask, answering anonymous readers from storage.
+
+A hit never builds Flask's request machinery (routing, sessions, view
+functions, templates): the middleware reads the entry, runs the per-page
+side effects (the ``page_view`` event, due scheduled articles, through the
+same functions Flask's path calls), renders the page's live widgets for this
+visitor (:func:`cms.plugins.widgets.render_live`) into their placeholders,
+and answers. A miss goes to Flask with a :class:`~cms.page_cache.record.PageRecord`
+in the environ, and the answer is stored when Flask marked it storable,
+with status 200 to a ``GET``, no cookie set and nothing refused.
+
+Headers: no ``Vary: Cookie`` and never a cookie of the stored page; a page
+without live widgets gets ``Cache-Control: public, max-age=N``, an ``ETag``
+and ``Last-Modified`` (and a ``304`` for a matching ``If-None-Match``); a
+page with live widgets gets ``Cache-Control: no-cache`` and no validator, so
+that nothing freezes its live parts. ``X-Page-Cache`` says ``hit`` or ``miss``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, g, session
+from werkzeug.http import dump_cookie, parse_date, parse_etags, unquote_etag
+
+from cms.page_cache.backends import EVERYTHING, CacheUnavailable, PageBackend
+from cms.page_cache.entry import Entry, make_entry
+from cms.page_cache.invalidation import PurgeLog
+from cms.page_cache.keys import CacheRequest, cache_request
+from cms.page_cache.record import ENVIRON_KEY, LAYOUT, PageRecord
+from cms.page_view import Visitor, page_served
+
+log = logging.getLogger(__name__)
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What every key of the site shares, read once and kept until a ``layout`` purge."""
+
+    enabled: bool
+    locale: str
+    theme: str
+
+
+@dataclass
+class Captured:
+    """Flask's answer to a miss, read whole (pages are small)."""
+
+    status: str = "500 INTERNAL SERVER ERROR"
+    headers: list[tuple[str, str]] | None = None
+    exc_info: Any = None
+
+    @property
+    def code(self) -> int:
+        """The numeric status."""
+        try:
+            return int(self.status.split(" ", 1)[0])
+        except ValueError:
+            return 500
+
+
+class PageCache:
+    """The page cache of one site: WSGI middleware around ``wsgi_app`` (see the module docstring).
+
+    ``ttl`` is the longest life of an entry in seconds (a backstop: changes
+    invalidate entries at once), ``browser_max_age`` the ``max-age`` sent for
+    pages without live widgets, ``query_params`` the query parameters that vary
+    a page, ``version`` the deploy version in every key.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        wsgi_app: WSGIApp,
+        backend: PageBackend,
+        *,
+        ttl: int,
+        browser_max_age: int,
+        query_params: Iterable[str],
+        version: str,
+        poll_interval: float = 1.0,
+        retry: float = 5.0,
+        site_state: Callable[[], SiteState],
+    ) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.backend = backend
+        self.ttl = max(1, int(ttl))
+        self.browser_max_age = max(0, int(browser_max_age))
+        self.query_params = tuple(query_params)
+        self.version = version
+        self.retry = float(retry)
+        self.load_site_state = site_state
+        #: Purge rows of other processes, applied about every ``poll_interval`` seconds.
+        self.purge_log = PurgeLog(self.apply, poll_interval, replay=self.ttl)
+        self._state: SiteState | None = None
+        self._generations: tuple[float, dict[str, int]] | None = None
+        self._down_until = 0.0
+        self._down = False
+        self._lock = threading.Lock()
+        config = app.config
+        self._cookie_names = (
+            str(config.get("SESSION_COOKIE_NAME") or "session"),
+            str(config.get("REMEMBER_COOKIE_NAME") or "remember_token"),
+        )
+
+    # -- invalidation ------------------------------------------------------------
+
+    def apply(self, tags: Iterable[str]) -> bool:
+        """Drop the entries carrying any of ``tags`` now; whether the cache took it.
+
+        A ``layout`` or ``*`` purge also forgets the site state (locale, theme,
+        whether the cache is on), read again on the next request.
+        """
+        names = set(tags)
+        if not names:
+            return True
+        if names & {LAYOUT, EVERYTHING}:
+            self._state = None
+            self._generations = None
+        try:
+            self.backend.invalidate(names)
+        except CacheUnavailable as exc:
+            self._unavailable(exc)
+            return False
+        return True
+
+    def forget_generations(self) -> None:
+        """Read the generation counters again on the next request (one moved in this process)."""
+        self._generations = None
+
+    def clear(self) -> int:
+        """Drop every entry; how many. Raises :class:`CacheUnavailable` when the cache fails."""
+        self._state = None
+        return self.backend.clear()
+
+    def _unavailable(self, exc: Exception) -> None:
+        with self._lock:
+            self._down_until = time.monotonic() + self.retry
+            first, self._down = not self._down, True
+        if first:
+            log.warning("the page cache is unreachable (%s); pages are rendered meanwhile", exc)
+
+    def _available(self) -> bool:
+        if self._down and time.monotonic() >= self._down_until:
+            with self._lock:
+                self._down = False
+            log.warning("the page cache answers again")
+        return not self._down
+
+    # -- requests ----------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Answer ``environ`` from the cache, or through Flask (storing what it may)."""
+        request = cache_request(
+            environ,
+            cookie_names=self._cookie_names,
+            query_params=self.query_params,
+            site_url=self.app.config.get("SITE_URL"),
+        )
+        if request is None or not self._available():
+            return self.wsgi_app(environ, start_response)
+        with self.app.app_context():
+            looked = self._look_up(request)
+            if looked is not None and looked[1] is not None:
+                return self._hit(looked[1], environ, start_response, request)
+        if looked is None:
+            return self.wsgi_app(environ, start_response)
+        key, _entry, epoch = looked
+        return self._miss(environ, start_response, request, key, epoch)
+
+    def _look_up(self, request: CacheRequest) -> tuple[str, Entry | None, int] | None:
+        """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched."""
+        from cms.extensions import db
+
+        self.purge_log.poll(db.engine)
+        if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
+            return None
+        self._use_generations()
+        self._page_tasks()  # before the look-up: promoting an article drops the pages it changes
+        state = self._state
+        if state is None:
+            try:
+                state = self._state = self.load_site_state()
+            except Exception:  # the database is down: Flask answers (503)
+                log.debug("page cache: the site state cannot be read", exc_info=True)
+                db.session.rollback()
+                return None
+        if not state.enabled:
+            return None
+        key = request.key(self.version, state.locale, state.theme)
+        try:
+            data = self.backend.get(key)
+            if data is not None:
+                try:
+                    return key, Entry.loads(data), 0
+                except ValueError:
+                    log.warning("page cache: dropped an unreadable entry for %s", request.path)
+            return key, None, self.backend.epoch()
+        except CacheUnavailable as exc:
+            self._unavailable(exc)
+            return None
+
+    def _hit(
+        self,
+        entry: Entry,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        request: CacheRequest,
+    ) -> Iterable[bytes]:
+        visitor = Visitor.from_environ(environ)
+        not_modified = _not_modified(entry, environ)
+        status = 304 if not_modified else entry.status
+        body = entry.body
+        page_served(entry.identity.with_status(status), visitor)
+        if entry.live and request.method == "GET":
+            body, session_cookies = self._fill(entry, environ, visitor)
+        else:
+            session_cookies = []
+        headers = list(entry.headers) if status == 200 else []
+        if request.scheme == "https":  # as cms.security adds it to every HTTPS answer
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        cookies = self._visitor_cookies(visitor) + session_cookies
+        headers += self._cache_headers(entry, private=bool(cookies))
+        headers += [("Set-Cookie", value) for value in cookies]
+        headers.append(("X-Page-Cache", "hit"))
+        return self._answer(
+            start_response, status, headers, body, request.method, head_length=not entry.live
+        )
+
+    def _miss(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        request: CacheRequest,
+        key: str,
+        epoch: int,
+    ) -> Iterable[bytes]:
+        record = PageRecord()
+        environ[ENVIRON_KEY] = record
+        captured = Captured()
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.status, captured.headers, captured.exc_info = status, headers, exc_info
+            return lambda data: None  # nothing writes through it: Flask returns its body
+
+        result = self.wsgi_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = list(captured.headers or [])
+        if not record.cacheable or record.refused:
+            if record.refused:
+                log.debug("page cache: %s not stored: %s", request.path, record.refused)
+            if record.visitor is None:  # nothing to fill, no cookie left to set: as Flask said
+                if record.cacheable:
+                    headers.append(("X-Page-Cache", "miss"))
+                start_response(captured.status, headers, captured.exc_info)
+                return [body]
+        sets_cookie = any(name.lower() == "set-cookie" for name, _ in headers)
+        storable = (
+            record.cacheable
+            and not record.refused
+            and captured.code == 200
+            and request.method == "GET"
+            and request.clean_query
+            and request.query_names() <= record.query_params
+            and not sets_cookie
+            and record.identity is not None
+        )
+        entry = None
+        if record.identity is not None and record.cacheable and not record.refused:
+            entry = make_entry(
+                captured.code,
+                headers,
+                body,
+                record.live,
+                record.identity,
+                theme=record.theme,
+                locale=record.locale,
+                created=time.time(),
+            )
+        if storable and entry is not None:
+            ttl = self.ttl if record.max_age is None else min(self.ttl, record.max_age)
+            try:
+                self.backend.put(key, entry.dumps(), record.tags, ttl, epoch)
+            except CacheUnavailable as exc:
+                self._unavailable(exc)
+        visitor = record.visitor or Visitor.from_environ(environ)
+        session_cookies: list[str] = []
+        if entry is not None and entry.live and request.method == "GET":
+            with self.app.app_context():
+                body, session_cookies = self._fill(entry, environ, visitor, record.widget_deadline)
+        kept = [
+            (n, v)
+            for n, v in headers
+            if n.lower() not in ("content-length", "vary", "cache-control", "etag", "last-modified")
+            or (n.lower() == "vary" and entry is None)
+        ]
+        cookies = self._visitor_cookies(visitor) + session_cookies
+        if entry is not None and captured.code == 200 and not sets_cookie:
+            kept += self._cache_headers(entry, private=bool(cookies))
+        kept += [("Set-Cookie", value) for value in cookies]
+        kept.append(("X-Page-Cache", "miss"))
+        code = captured.code
+        return self._answer(start_response, code, kept, body, request.method, captured.status)
+
+    # -- pieces --------------------------------------------------------------------
+
+    def _use_generations(self) -> None:
+        """Give this context the generation counters this process read last (app context).
+
+        A hit then reads nothing from the database: the counters (plugin
+        states, widget placement) are read again once ``PAGE_CACHE_POLL``
+        seconds passed, and at once after a ``layout`` purge.
+        """
+        from cms import generations
+
+        now = time.monotonic()
+        known = self._generations
+        if known is not None and now - known[0] < self.purge_log.interval:
+            g.cms_generations = known[1]
+            return
+        g.pop("cms_generations", None)
+        self._generations = (now, generations.current())
+
+    def _page_tasks(self) -> None:
+        """Run the per-page tasks the site registered (due scheduled articles...). Never raises."""
+        for task in self.app.extensions.get("cms_page_tasks", ()):
+            try:
+                task()
+            except Exception:  # a reader is answered whatever a task does
+                log.exception("page cache: a per-page task failed")
+
+    def _fill(
+        self,
+        entry: Entry,
+        environ: dict[str, Any],
+        visitor: Visitor,
+        deadline: float | None = None,
+    ) -> tuple[bytes, list[str]]:
+        """The body with each live widget rendered for ``visitor``, and session cookies to set.
+
+        ``deadline`` is when the page's widget time budget ends, if Flask's
+        render already started it (a miss); else live widgets get a budget of their own.
+        """
+        from cms.plugins.widgets import render_live, shared_live
+
+        shared = [
+            shared_live(instance_id, entry.identity, theme=entry.theme, locale=entry.locale)
+            for _start, _end, instance_id in entry.live
+        ]
+        if all(html is not None for html in shared):  # nothing to render: no request needed
+            return self._join(entry, [str(html) for html in shared]), []
+        parts: list[bytes] = []
+        cookies: list[str] = []
+        position = 0
+        with self.app.request_context(environ):
+            g.cms_theme, g.cms_locale = entry.theme, entry.locale  # as the page was rendered
+            if deadline is not None:
+                g.cms_widget_deadline = deadline
+            for start, end, instance_id in entry.live:
+                parts.append(entry.body[position:start])
+                html = render_live(
+                    instance_id, entry.identity, visitor, theme=entry.theme, locale=entry.locale
+                )
+                parts.append(html.encode("utf-8"))
+                position = end
+            parts.append(entry.body[position:])
+            if session.modified:  # a live form asked for a CSRF token: keep it in the session
+                response = Response()
+                self.app.session_interface.save_session(self.app, session, response)
+                cookies = response.headers.getlist("Set-Cookie")
+        return b"".join(parts), cookies
+
+    @staticmethod
+    def _join(entry: Entry, pieces: list[str]) -> bytes:
+        """``entry``'s body with its placeholders replaced by ``pieces``, in order."""
+        parts: list[bytes] = []
+        position = 0
+        for (start, end, _instance_id), html in zip(entry.live, pieces, strict=True):
+            parts.append(entry.body[position:start])
+            parts.append(html.encode("utf-8"))
+            position = end
+        parts.append(entry.body[position:])
+        return b"".join(parts)
+
+    def _cache_headers(self, entry: Entry, *, private: bool = False) -> list[tuple[str, str]]:
+        """``Cache-Control`` and validators; ``private`` for an answer that sets a cookie.
+
+        A shared cache may store an answer with ``Set-Cookie`` unless told
+        otherwise (RFC 9111 section 7.3): such answers are ``private``.
+        """
+        scope = "private" if private else "public"
+        if entry.live:
+            return [("Cache-Control", "no-cache, private" if private else "no-cache")]
+        return [
+            ("Cache-Control", f"{scope}, max-age={self.browser_max_age}"),
+            ("ETag", entry.etag),
+            ("Last-Modified", entry.last_modified),
+        ]
+
+    @staticmethod
+    def _visitor_cookies(visitor: Visitor) -> list[str]:
+        return [
+            dump_cookie(
+                c.name,
+                c.value,
+                max_age=c.max_age,
+                path=c.path,
+                httponly=c.httponly,
+                samesite=c.samesite,
+                secure=visitor.secure,
+            )
+            for c in visitor.new_cookies
+        ]
+
+    @staticmethod
+    def _answer(
+        start_response: Callable[..., Any],
+        code: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        method: str,
+        status_line: str | None = None,
+        *,
+        head_length: bool = False,
+    ) -> Iterator[bytes] | list[bytes]:
+        """Start the answer; ``head_length``: ``body`` is a GET's, so a HEAD gives its size."""
+        if code == 304:
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        if method != "HEAD" or head_length:
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status_line or _STATUS_LINES.get(code, f"{code} OK"), headers)
+        return [] if method == "HEAD" else [body]
+
+
+_STATUS_LINES = {200: "200 OK"}
+
+
+def _not_modified(entry: Entry, environ: dict[str, Any]) -> bool:
+    """Whether a conditional request may be answered 304 (RFC 9110 section 13.2.2).
+
+    Never for a page with live widgets. ``If-None-Match`` (weak comparison)
+    wins over ``If-Modified-Since`` (second precision).
+    """
+    if entry.live:
+        return False
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return parse_etags(if_none_match).contains_weak(unquote_etag(entry.etag)[0] or "")
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    return since is not None and int(entry.created) <= since.timestamp()

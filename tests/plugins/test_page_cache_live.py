@@ -1,0 +1,213 @@
+"""Live widgets on cached pages: rendered per visitor on every hit, never stored in the cache.
+
+Uses the test plugins of tests/plugins/conftest.py: ``hello.echo`` (live: echoes the
+visitor's cookie ``x`` and sets a cookie), ``hello.box`` (cached), ``boom.exploding``
+(raises), and ``liveform`` below (a live form with a CSRF token).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cms import page_cache
+from cms.plugins.widgets import widget_cache
+from tests.plugins.helpers import module, place
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"}
+
+LIVE_FORM = """
+    from cms.plugins import Plugin, Widget
+
+    class Form(Widget):
+        type = "form"
+        title = "Live form"
+        template = "liveform/form.html"
+        cache = "live"
+
+        def live_context(self, instance, page, visitor):
+            return {}
+
+    RENDERS = []
+
+    class Shared(Widget):
+        type = "shared"
+        title = "Shared"
+        template = "liveform/shared.html"
+        cache = "live"
+        live_max_age = 1.0
+
+        def live_context(self, instance, page, visitor):
+            RENDERS.append(page.path)
+            return {"n": len(RENDERS)}
+
+    class Broken(Widget):
+        type = "broken"
+        title = "Broken"
+        template = "liveform/form.html"
+
+        def get_context(self, instance, page):
+            raise RuntimeError("a cached widget failed")
+
+    plugin = Plugin(name="liveform", title="Live form", widgets=[Form, Shared, Broken],
+                    enabled_by_default=True)
+"""
+
+
+@pytest.fixture
+def plugins_dir(plugins_dir):
+    folder = plugins_dir / "liveform"
+    (folder / "templates" / "liveform").mkdir(parents=True)
+    (folder / "__init__.py").write_text(textwrap.dedent(LIVE_FORM))
+    (folder / "templates" / "liveform" / "form.html").write_text(
+        '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">'
+        "</form>"
+    )
+    (folder / "templates" / "liveform" / "shared.html").write_text(
+        "<p class='shared'>n={{ n }}</p>"
+    )
+    return plugins_dir
+
+
+def state(response) -> str | None:
+    return response.headers.get("X-Page-Cache")
+
+
+def echo_of(html: str) -> str:
+    start = html.index("<p class='echo'>") + len("<p class='echo'>")
+    return html[start : html.index("</p>", start)]
+
+
+def stored_pages(app) -> list[bytes]:
+    """Every entry body the cache holds (SQLite file or Redis)."""
+    backend = page_cache.get_page_cache(app).backend
+    if hasattr(backend, "client"):
+        keys = list(backend.client.scan_iter(match=f"{backend.prefix}page:*"))
+        return [backend.client.get(key) or b"" for key in keys]
+    connection = backend._connect()
+    return [bytes(row[0]) for row in connection.execute("SELECT data FROM entry")]
+
+
+def test_a_live_widget_is_rendered_for_each_visitor_on_a_hit(app, client, make_article):
+    article = make_article("Bài có khối sống")
+    place(app, "hello", "echo")
+    url = f"/news/{article.slug}"
+    client.set_cookie("x", "first-reader")
+    first = client.get(url, headers=BROWSER)
+    assert state(first) == "miss"
+    assert "x=first-reader kind=article" in echo_of(first.text)
+    client.set_cookie("x", "second-reader")
+    second = client.get(url, headers=BROWSER)
+    assert state(second) == "hit"
+    assert "x=second-reader kind=article" in echo_of(second.text)
+    assert f"path={url} id={article.id}" in echo_of(second.text)
+    # The cookie the widget asks for is set on hits too; the stored page holds no visitor.
+    assert any(c.startswith("hello_seen=article;") for c in second.headers.getlist("Set-Cookie"))
+    stored = b"".join(stored_pages(app))
+    assert b"first-reader" not in stored
+    assert b"<p class='echo'>" not in stored
+    assert b"cms-live:" in stored
+
+
+def test_a_page_with_live_widgets_is_revalidated_every_time(app, client, make_article):
+    article = make_article("Luôn hỏi lại")
+    place(app, "hello", "echo")
+    url = f"/news/{article.slug}"
+    client.get(url)
+    response = client.get(url)
+    # no-cache, and private: the echo widget sets a cookie (RFC 9111 section 7.3)
+    assert response.headers["Cache-Control"] == "no-cache, private"
+    assert "ETag" not in response.headers
+    assert client.get(url, headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_page_view_runs_on_hits_and_the_live_step_sees_its_cookie(app, client, make_article):
+    article = make_article("Đếm cả khi lấy từ bộ đệm")
+    place(app, "hello", "echo")
+    seen = module("hello").SEEN
+    seen.clear()
+    for _ in range(3):
+        client.get(f"/news/{article.slug}", headers=BROWSER)
+    assert seen.count("view:article") == 3
+    assert seen.count("live:article") == 3
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own_and_none_is_stored(app, client, make_article):
+    article = make_article("Biểu mẫu trên trang đã lưu")
+    place(app, "liveform", "form")
+    url = f"/news/{article.slug}"
+    tokens = []
+    for _ in range(3):
+        reader = app.test_client()
+        response = reader.get(url, headers=BROWSER)
+        assert response.status_code == 200
+        marker = 'name="csrf_token" value="'
+        start = response.text.index(marker) + len(marker)
+        tokens.append(response.text[start : response.text.index('"', start)])
+        assert any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
+    assert len(set(tokens)) == 3
+    assert state(reader.get(url, headers=BROWSER)) is None  # a reader with a session: Flask
+    stored = b"".join(stored_pages(app))
+    assert stored  # the page is cached, without any token
+    assert not any(token.encode() in stored for token in tokens)
+
+
+def test_a_page_missing_a_failed_widget_is_not_stored(app, client, make_article):
+    article = make_article("Một khối bị lỗi")
+    place(app, "liveform", "broken")
+    url = f"/news/{article.slug}"
+    first = client.get(url)
+    assert (first.status_code, state(first)) == (200, "miss")
+    assert state(client.get(url)) == "miss"
+
+
+def test_invalidating_a_cached_widget_drops_the_pages_showing_it(app, client, make_article):
+    article = make_article("Khối được lưu")
+    box = place(app, "hello", "box")
+    url = f"/news/{article.slug}"
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    with app.app_context():
+        widget_cache.invalidate(instance_id=box, now=True)
+    assert state(client.get(url)) == "miss"
+
+
+def test_disabling_a_plugin_drops_its_widgets_from_cached_pages(app, client, make_article):
+    article = make_article("Tắt plugin")
+    place(app, "hello", "box")
+    url = f"/news/{article.slug}"
+    client.get(url)
+    assert "class='hello'" in client.get(url).text
+    from cms.extensions import db
+    from cms.plugins import registry
+
+    with app.app_context():
+        registry().set_enabled("hello", False)
+        db.session.commit()
+    response = client.get(url)
+    assert state(response) == "miss"
+    assert "class='hello'" not in response.text
+
+
+def test_a_live_widget_the_same_for_every_reader_is_shared_for_its_max_age(
+    app, client, make_article
+):
+    import re
+    import time
+
+    article = make_article("Khối dùng chung")
+    place(app, "liveform", "shared")
+    url = f"/news/{article.slug}"
+
+    def shown() -> int:
+        return int(re.search(r"n=(\d+)", client.get(url, headers=BROWSER).text).group(1))
+
+    for _ in range(4):  # the test plugin "boom" fails on every page until it is paused,
+        shown()  # which moves the plugin states (and so renews shared HTML once)
+    time.sleep(1.1)
+    first = shown()
+    assert [shown() for _ in range(3)] == [first] * 3  # hits within the second: one render
+    time.sleep(1.1)
+    assert shown() > first
+    assert "cms-live" not in client.get(url, headers=BROWSER).text
