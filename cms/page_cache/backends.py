@@ -25,7 +25,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -257,36 +258,44 @@ class SQLitePageBackend:
         """See :class:`PageBackend`."""
         names = sorted({*tags, EVERYTHING})
         now = time.time()
+        with self._writing() as connection:
+            current = connection.execute("SELECT value FROM meta WHERE name = 'epoch'").fetchone()
+            if current is None or int(current[0]) != int(epoch):
+                return False
+            connection.execute("DELETE FROM entry_tag WHERE key = ?", (key,))
+            connection.execute(
+                "INSERT OR REPLACE INTO entry (key, data, expires) VALUES (?, ?, ?)",
+                (key, data, now + max(1, int(ttl))),
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO entry_tag (tag, key) VALUES (?, ?)",
+                [(name, key) for name in names],
+            )
+            self._puts += 1
+            if self._puts % 100 == 0:
+                self._trim(connection, now)
+        return True
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``), committed unless the body raises.
+
+        Raises :class:`CacheUnavailable` when SQLite fails (the file locked
+        past ``busy_timeout``, unreadable, gone).
+        """
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")
+            committed = False
             try:
-                current = connection.execute(
-                    "SELECT value FROM meta WHERE name = 'epoch'"
-                ).fetchone()
-                if current is None or int(current[0]) != int(epoch):
-                    connection.execute("ROLLBACK")
-                    return False
-                connection.execute("DELETE FROM entry_tag WHERE key = ?", (key,))
-                connection.execute(
-                    "INSERT OR REPLACE INTO entry (key, data, expires) VALUES (?, ?, ?)",
-                    (key, data, now + max(1, int(ttl))),
-                )
-                connection.executemany(
-                    "INSERT OR IGNORE INTO entry_tag (tag, key) VALUES (?, ?)",
-                    [(name, key) for name in names],
-                )
-                self._puts += 1
-                if self._puts % 100 == 0:
-                    self._trim(connection, now)
+                yield connection
                 connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
+                committed = True
+            finally:
+                if not committed and connection.in_transaction:
                     connection.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:
             raise CacheUnavailable(str(exc)) from exc
-        return True
 
     def _trim(self, connection: sqlite3.Connection, now: float) -> None:
         """Drop expired entries, then the soonest-expiring beyond ``max_entries``."""
@@ -303,25 +312,15 @@ class SQLitePageBackend:
         names = sorted(set(tags))
         if not names:
             return 0
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                connection.execute("UPDATE meta SET value = value + 1 WHERE name = 'epoch'")
-                if EVERYTHING in names:
-                    dropped = connection.execute("DELETE FROM entry").rowcount
-                    connection.execute("DELETE FROM entry_tag")
-                else:
-                    listed = (json.dumps(names),)
-                    dropped = connection.execute(_DROP_TAGGED, listed).rowcount
-                    connection.execute(_DROP_TAGGED_TAGS, listed)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise CacheUnavailable(str(exc)) from exc
+        with self._writing() as connection:
+            connection.execute("UPDATE meta SET value = value + 1 WHERE name = 'epoch'")
+            if EVERYTHING in names:
+                dropped = connection.execute("DELETE FROM entry").rowcount
+                connection.execute("DELETE FROM entry_tag")
+            else:
+                listed = (json.dumps(names),)
+                dropped = connection.execute(_DROP_TAGGED, listed).rowcount
+                connection.execute(_DROP_TAGGED_TAGS, listed)
         return max(0, int(dropped))
 
     def clear(self) -> int:
