@@ -41,7 +41,7 @@ from cms.content.articles import (
 )
 from cms.content.identity import article_id_uri, feed_id_uri
 from cms.content.pages import menu_pages
-from cms.content.search import query_terms
+from cms.content.search import SEARCH_LIMIT, query_terms
 from cms.content.slugs import lookup_old_slug
 from cms.content.taxonomy import categories, category_tree, public_category
 from cms.db import database_trouble, short_lock_wait
@@ -176,6 +176,7 @@ def search() -> Any:
         q=q,
         items=listing.items,
         total=listing.total,
+        capped=listing.total >= SEARCH_LIMIT,  # only the newest matches are listed
         page=listing.page,
         per_page=listing.per_page,
     )
