@@ -33,7 +33,7 @@ from typing import Any
 from crawlerdetect import CrawlerDetect
 from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
-from werkzeug.http import parse_cookie
+from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
@@ -214,10 +214,10 @@ class Visitor:
             log.warning("unreadable request facts; an anonymous visitor is used", exc_info=True)
             return cls(user_id=user_id)
 
-    def apply_cookies(self, response: Any) -> None:
-        """Add the cookies asked for to a Werkzeug ``response``."""
-        for cookie in self.new_cookies:
-            response.set_cookie(
+    def cookie_headers(self) -> list[str]:
+        """The ``Set-Cookie`` header values of the cookies asked for, in order."""
+        return [
+            dump_cookie(
                 cookie.name,
                 cookie.value,
                 max_age=cookie.max_age,
@@ -226,6 +226,13 @@ class Visitor:
                 samesite=cookie.samesite,
                 secure=self.secure,
             )
+            for cookie in self.new_cookies
+        ]
+
+    def apply_cookies(self, response: Any) -> None:
+        """Add the cookies asked for to a Werkzeug ``response``."""
+        for value in self.cookie_headers():
+            response.headers.add("Set-Cookie", value)
 
 
 def current_visitor() -> Visitor:

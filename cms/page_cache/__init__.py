@@ -36,6 +36,8 @@ from redis.retry import Retry
 
 import cms
 from cms import generations
+from cms.extensions import db
+from cms.i18n import select_locale
 from cms.page_cache.backends import (
     EVERYTHING,
     CacheUnavailable,
@@ -57,6 +59,8 @@ from cms.page_cache.record import (
     refuse,
     spend_budget_until,
 )
+from cms.store import default_prefix
+from cms.themes import active_theme
 
 __all__ = [
     "EVERYTHING",
@@ -106,8 +110,6 @@ def invalidate(*tags: str) -> None:
     names = {str(tag) for tag in tags if tag}
     if cache is None or not names:
         return
-    from cms.extensions import db
-
     try:
         with db.engine.begin() as connection:
             row_id = log_purge(connection, names)
@@ -128,8 +130,6 @@ def clear() -> int:
     cache = get_page_cache()
     if cache is None:
         return 0
-    from cms.extensions import db
-
     with db.engine.begin() as connection:
         log_purge(connection, [EVERYTHING])  # caches of other hosts follow
     return cache.clear()
@@ -137,8 +137,6 @@ def clear() -> int:
 
 def _backend(app: Flask) -> PageBackend:
     """Redis when ``REDIS_URL`` is set, else the host's SQLite file."""
-    from cms.store import default_prefix
-
     url = app.config.get("REDIS_URL")
     if url:
         timeout = float(app.config.get("STORE_REDIS_TIMEOUT", 0.3))
@@ -158,9 +156,7 @@ def _backend(app: Flask) -> PageBackend:
 
 def _site_state() -> SiteState:
     """Read the locale, the theme and the ``page_cache`` setting (app context)."""
-    from cms.content.site import get_setting
-    from cms.i18n import select_locale
-    from cms.themes import active_theme
+    from cms.content.site import get_setting  # the content layer sits above this one
 
     enabled = get_setting("page_cache", True) not in (False, "0", "off", "false")
     return SiteState(enabled=bool(enabled), locale=select_locale(), theme=active_theme())

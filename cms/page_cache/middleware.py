@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, session
-from werkzeug.http import dump_cookie, parse_date, parse_etags, unquote_etag
+from werkzeug.http import parse_date, parse_etags, unquote_etag
 
+from cms import generations
+from cms.extensions import db
 from cms.page_cache.backends import EVERYTHING, CacheUnavailable, PageBackend
 from cms.page_cache.entry import Entry, make_entry
 from cms.page_cache.invalidation import PurgeLog
@@ -178,8 +180,6 @@ class PageCache:
 
     def _look_up(self, request: CacheRequest) -> tuple[str, Entry | None, int] | None:
         """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched."""
-        from cms.extensions import db
-
         self.purge_log.poll(db.engine)
         if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
             return None
@@ -227,7 +227,7 @@ class PageCache:
         headers = list(entry.headers) if status == 200 else []
         if request.scheme == "https":  # as cms.security adds it to every HTTPS answer
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
-        cookies = self._visitor_cookies(visitor) + session_cookies
+        cookies = visitor.cookie_headers() + session_cookies
         headers += self._cache_headers(entry, private=bool(cookies))
         headers += [("Set-Cookie", value) for value in cookies]
         headers.append(("X-Page-Cache", "hit"))
@@ -307,7 +307,7 @@ class PageCache:
             if n.lower() not in ("content-length", "vary", "cache-control", "etag", "last-modified")
             or (n.lower() == "vary" and entry is None)
         ]
-        cookies = self._visitor_cookies(visitor) + session_cookies
+        cookies = visitor.cookie_headers() + session_cookies
         if entry is not None and captured.code == 200 and not sets_cookie:
             kept += self._cache_headers(entry, private=bool(cookies))
         kept += [("Set-Cookie", value) for value in cookies]
@@ -324,8 +324,6 @@ class PageCache:
         states, widget placement) are read again once ``PAGE_CACHE_POLL``
         seconds passed, and at once after a ``layout`` purge.
         """
-        from cms import generations
-
         now = time.monotonic()
         known = self._generations
         if known is not None and now - known[0] < self.purge_log.interval:
@@ -408,21 +406,6 @@ class PageCache:
             ("Cache-Control", f"{scope}, max-age={self.browser_max_age}"),
             ("ETag", entry.etag),
             ("Last-Modified", entry.last_modified),
-        ]
-
-    @staticmethod
-    def _visitor_cookies(visitor: Visitor) -> list[str]:
-        return [
-            dump_cookie(
-                c.name,
-                c.value,
-                max_age=c.max_age,
-                path=c.path,
-                httponly=c.httponly,
-                samesite=c.samesite,
-                secure=visitor.secure,
-            )
-            for c in visitor.new_cookies
         ]
 
     @staticmethod
