@@ -100,8 +100,15 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     redis_url = app.config.get("REDIS_URL")
+    timeout = float(app.config.get("STORE_REDIS_TIMEOUT", 0.3))
     cache_config = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "cms:"}
+        {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "cms:",
+            # A Redis that stops answering costs a page this long, never a worker.
+            "CACHE_OPTIONS": {"socket_timeout": timeout, "socket_connect_timeout": timeout},
+        }
         if redis_url
         else {"CACHE_TYPE": "SimpleCache"}
     )

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from cms import store
+from cms import generations, store
 from cms.content.slugs import make_slug
 from cms.content.taxonomy import save_category, tags_from_names
 from cms.content.text import fold, fold_case, html_to_text
@@ -292,6 +292,8 @@ def fill(
         report.articles += len(ids)
         report.tag_links += len(links)
         log.info("bench data: %d of %d articles", report.articles, articles)
+    with engine.begin() as conn:  # written past the session: tell every process's fragments
+        generations.bump(generations.ARTICLES, connection=conn)
     if views:
         report.views, report.viewed_articles = add_views(views, now, rng)
     analyze(engine, vacuum=True)

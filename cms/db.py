@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +46,10 @@ _PG_DOWN = ("08", "57P01", "57P02", "57P03", "57P04", "57P05")
 #: 40001, 40P01: serialization failure, deadlock (the transaction may be retried).
 _PG_BUSY = ("53", "55P03", "57014", "40001", "40P01")
 
+#: Seconds between two ``PRAGMA optimize`` on one pooled SQLite connection (:func:`optimize`).
+OPTIMIZE_EVERY = 3600.0
+#: Key in a pooled SQLite connection's ``info``: when it last ran ``PRAGMA optimize``.
+_OPTIMIZED_KEY = "cms_optimized_at"
 #: Key in a pooled connection's ``info`` marking a busy timeout to restore at check-in.
 _RESTORE_KEY = "cms_restore_busy_timeout"
 
@@ -59,10 +64,12 @@ def busy_timeout() -> float:
 def engine_options(url: str, config: Mapping[str, Any]) -> dict[str, Any]:
     """SQLAlchemy engine options for ``url``; ``SQLALCHEMY_ENGINE_OPTIONS`` in ``config`` wins.
 
-    Every database: ``pool_pre_ping`` (a connection the server dropped is
-    replaced at check-out, never surfaced as an error) and a ``pool_timeout`` of
-    ``DATABASE_BUSY_TIMEOUT`` seconds (a request never queues for a connection
-    until the worker times out). SQLite: the driver's busy ``timeout``.
+    Every database: a ``pool_timeout`` of ``DATABASE_BUSY_TIMEOUT`` seconds (a
+    request never queues for a connection until the worker times out).
+    Database servers: ``pool_pre_ping`` (a connection the server dropped is
+    replaced at check-out, never surfaced as an error). SQLite: the driver's
+    busy ``timeout``, and no ping: a file has no server to drop a connection,
+    and the ping would be one more statement per request.
     PostgreSQL: ``connect_timeout`` (``DATABASE_CONNECT_TIMEOUT``) and a
     ``lock_timeout`` equal to the busy timeout.
     """
@@ -70,7 +77,7 @@ def engine_options(url: str, config: Mapping[str, Any]) -> dict[str, Any]:
     connect = int(config.get("DATABASE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT))
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": backend != "sqlite"}
     connect_args: dict[str, Any] = {}
     if backend == "sqlite":
         connect_args["timeout"] = busy
@@ -98,7 +105,7 @@ def configure_engine(engine: Engine) -> None:
     busy_ms = int(busy_timeout() * 1000)
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
@@ -106,12 +113,33 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+        record.info[_OPTIMIZED_KEY] = time.monotonic()
+
     @event.listens_for(engine, "checkin")
     def _restore_busy_timeout(dbapi_connection: Any, record: Any) -> None:
-        if record is None or not record.info.pop(_RESTORE_KEY, False):
+        if record is None or dbapi_connection is None:  # None once invalidated
             return
-        if dbapi_connection is not None:  # None once the connection was invalidated
+        if record.info.pop(_RESTORE_KEY, False):
             dbapi_connection.execute(f"PRAGMA busy_timeout={busy_ms}")
+        optimized = record.info.get(_OPTIMIZED_KEY)
+        if optimized is not None and time.monotonic() - optimized >= OPTIMIZE_EVERY:
+            record.info[_OPTIMIZED_KEY] = time.monotonic()
+            optimize(dbapi_connection)
+
+
+def optimize(dbapi_connection: Any) -> None:
+    """Run SQLite's ``PRAGMA optimize`` on a driver connection; never raises.
+
+    SQLite recommends it for long-lived connections, "once per day or once
+    per hour" (https://www.sqlite.org/pragma.html#pragma_optimize): it
+    refreshes the planner's statistics (``ANALYZE``) of the tables whose
+    queries would profit, usually doing nothing at all. A pooled connection
+    runs it when checked in, at most every :data:`OPTIMIZE_EVERY` seconds.
+    """
+    try:
+        dbapi_connection.execute("PRAGMA optimize")
+    except Exception:  # busy or locked: the next check-in tries again
+        log.debug("PRAGMA optimize failed", exc_info=True)
 
 
 @contextmanager

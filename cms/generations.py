@@ -11,7 +11,8 @@ Those counters move by themselves whoever writes the rows: every session
 flush that adds, changes or deletes a setting, a category or a page, and
 every ``INSERT``/``UPDATE``/``DELETE`` statement on their tables run through
 a session (an import, an upsert), bumps :data:`SETTINGS`, :data:`CATEGORIES`,
-:data:`MENU` or :data:`MEDIA` in the same transaction (:data:`WATCHED_TABLES`). The
+:data:`MENU`, :data:`MEDIA`, :data:`ARTICLES` or :data:`USERS` in the same
+transaction (:data:`WATCHED_TABLES`). The
 listeners are attached to every SQLAlchemy session when this module is
 imported.
 """
@@ -29,7 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, make_transi
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cms.extensions import db
-from cms.models import Category, Generation, Media, Page, Setting
+from cms.models import Article, Category, Generation, Media, Page, Setting, Tag, User
 
 #: Plugin enabled/disabled/paused states.
 PLUGINS = "plugins"
@@ -43,6 +44,10 @@ CATEGORIES = "categories"
 MENU = "menu"
 #: Media: files and their variants (the logo's URL, :mod:`cms.public.urls`).
 MEDIA = "media"
+#: Articles, their tags and tag names: what article fragments show (:mod:`cms.fragments`).
+ARTICLES = "articles"
+#: Users: the names shown as authors.
+USERS = "users"
 
 #: Table name -> the counter a write to it bumps.
 WATCHED_TABLES: Mapping[str, str] = {
@@ -50,6 +55,10 @@ WATCHED_TABLES: Mapping[str, str] = {
     Category.__tablename__: CATEGORIES,
     Page.__tablename__: MENU,
     Media.__tablename__: MEDIA,
+    Article.__tablename__: ARTICLES,
+    "article_tag": ARTICLES,
+    Tag.__tablename__: ARTICLES,
+    User.__tablename__: USERS,
 }
 #: Model -> the counter a flushed change of one of its rows bumps.
 _WATCHED_MODELS: Mapping[type, str] = {
@@ -57,6 +66,9 @@ _WATCHED_MODELS: Mapping[type, str] = {
     Category: CATEGORIES,
     Page: MENU,
     Media: MEDIA,
+    Article: ARTICLES,
+    Tag: ARTICLES,
+    User: USERS,
 }
 
 #: A listener of :func:`bump`: ``(keys, connection, session)``; ``connection`` is
@@ -129,6 +141,11 @@ def forget() -> None:
     if has_app_context():
         g.pop("cms_generations", None)
         setattr(g, _MOVED, True)
+
+
+def moved() -> bool:
+    """Whether this context changed counters (:func:`forget`): what it renders is not kept."""
+    return bool(has_app_context() and g.get(_MOVED))
 
 
 def held(name: str, keys: Iterable[str], load: Callable[[], T]) -> T:

@@ -21,7 +21,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cms.content.sanitize import image_hosts, parse_image_hosts
-from cms.extensions import csrf
+from cms import visitor_csrf
+from cms.extensions import csrf, limiter
 
 #: Content Security Policy of public pages: no inline script, no third-party origins
 #: (images from the hosts of the ``IMAGE_HOSTS`` setting are added: :func:`with_image_hosts`).
@@ -55,6 +56,23 @@ def with_image_hosts(csp: str) -> str:
     if not hosts:
         return csp
     return csp.replace("img-src 'self' data:", "img-src 'self' data: " + " ".join(hosts), 1)
+
+
+def reads_without_limits() -> bool:
+    """Flask-Limiter request filter: ``True`` for a public read when no default limit is set.
+
+    The public blueprint's pages carry no limit of their own; without
+    ``RATELIMIT_DEFAULT`` or ``RATELIMIT_APPLICATION`` nothing could limit
+    them, so Flask-Limiter skips resolving limits for them (about 70 µs a page).
+    Writes and every other blueprint go through its checks as before.
+    """
+    if request.method not in ("GET", "HEAD") or request.blueprint != "public":
+        return False
+    config = current_app.config
+    return not (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"))
+
+
+limiter.request_filter(reads_without_limits)  # once per process: the limiter is shared
 
 
 def init_app(app: Flask) -> None:
@@ -160,6 +178,10 @@ STALE_TOKEN_REASONS = frozenset(
     }
 )
 
+#: Methods whose requests carry a CSRF token (Flask-WTF's ``WTF_CSRF_METHODS``).
+CSRF_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: Bodies whose fields are read for a token (others use the headers).
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: What a reader is told about a stale form.
 FORM_EXPIRED = _l("The form expired, please submit it again.")
 
@@ -188,8 +210,13 @@ def check_csrf() -> None:
     is saved, and shows again with what was typed and :data:`FORM_EXPIRED`.
     Any other failure raises :class:`CSRFError` (a 400 saying the same).
     """
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
         return
+    if request.method in config.get("WTF_CSRF_METHODS", CSRF_METHODS) and visitor_csrf.is_valid(
+        _submitted_token(), request.cookies
+    ):
+        return  # a live widget's form, bound to this browser's cookie (no session needed)
     try:
         csrf.protect(apply_exemptions=True)
     except CSRFError as exc:
@@ -199,6 +226,19 @@ def check_csrf() -> None:
         g.csrf_stale = True
         flash(str(FORM_EXPIRED), "error")
         after_this_request(_shown_again)
+
+
+def _submitted_token() -> str | None:
+    """The CSRF token of the request: its form field, else one of Flask-WTF's headers."""
+    config = current_app.config
+    field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = request.form.get(field_name) if request.mimetype in FORM_TYPES else None
+    if token:
+        return str(token)
+    for header in config.get("WTF_CSRF_HEADERS", ("X-CSRFToken", "X-CSRF-Token")):
+        if request.headers.get(header):
+            return request.headers[header]
+    return None
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

@@ -65,7 +65,8 @@ def test_the_default_busy_timeout_is_a_few_seconds_below_the_worker_timeout(make
 )
 def test_every_database_checks_pooled_connections_and_bounds_waits(url):
     options = engine_options(url, {"DATABASE_BUSY_TIMEOUT": 4})
-    assert options["pool_pre_ping"] is True
+    # A server may drop a pooled connection; a SQLite file cannot, so it is not pinged.
+    assert options["pool_pre_ping"] is not url.startswith("sqlite")
     assert options["pool_timeout"] == 4
     if url.startswith("sqlite"):
         assert options["connect_args"]["timeout"] == 4
@@ -289,3 +290,21 @@ def test_a_limited_sign_in_says_when_to_try_again(app, client, make_user):
     limited = client.post("/admin/login", data=data)
     assert limited.status_code == 429
     assert 0 < int(limited.headers["Retry-After"]) <= 600
+
+
+def test_pooled_sqlite_connections_run_pragma_optimize_now_and_then(app, monkeypatch):
+    """SQLite's advice for long-lived connections: PRAGMA optimize every hour or so."""
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("PRAGMA optimize is SQLite's; PostgreSQL's autovacuum analyzes")
+    import cms.db
+
+    seen: list[str] = []
+    with app.app_context():
+        connection = db.engine.connect()
+        connection.connection.dbapi_connection.set_trace_callback(seen.append)
+        connection.close()  # checked in within the hour: nothing
+        assert not any("optimize" in statement for statement in seen)
+        monkeypatch.setattr(cms.db, "OPTIMIZE_EVERY", 0.0)
+        connection = db.engine.connect()
+        connection.close()
+        assert "PRAGMA optimize" in seen

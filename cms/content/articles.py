@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,8 @@ from cms.content.slugs import forget_slug, make_slug, remember_old_slug, unique_
 from cms.content.taxonomy import categories, tags_from_names
 from cms.content.text import html_to_text
 from cms.extensions import db
+from cms.generations import ARTICLES as ARTICLES_COUNTER
+from cms.generations import detached_row
 from cms.models import (
     ARTICLE_STATUSES,
     Article,
@@ -126,6 +128,34 @@ def find_article(slug: str) -> Article | None:
     """
     query = select(Article).where(Article.slug == slug).options(selectinload(Article.tags))
     return db.session.execute(query).unique().scalar()
+
+
+#: The columns :func:`article_stamp` reads: what routing and the page's identity need.
+STAMP_COLUMNS = ("id", "slug", "status", "published_at", "category_id", "author_id")
+
+
+def article_stamp(slug: str, *, kept: Callable[..., Any] | None = None) -> Article | None:
+    """The article whose current slug is ``slug``, with :data:`STAMP_COLUMNS` only.
+
+    A detached row: enough for ``is_public``, its URL and its page's identity;
+    reading any other attribute raises
+    :class:`sqlalchemy.orm.exc.DetachedInstanceError` instead of querying.
+    :func:`find_article` gives the whole article. ``kept`` may keep the
+    columns between requests (:func:`cms.fragments.kept`, called as
+    ``kept(name, vary, counters, load)``); else one query.
+    """
+    if kept is None:
+        values = _stamp_values(slug)
+    else:
+        values = kept("article-stamp", slug, (ARTICLES_COUNTER,), lambda: _stamp_values(slug))
+    return None if values is None else detached_row(Article, dict(values))
+
+
+def _stamp_values(slug: str) -> tuple[tuple[str, Any], ...] | None:
+    """``(column, value)`` pairs of :data:`STAMP_COLUMNS` for the article of ``slug``."""
+    columns = [getattr(Article, name) for name in STAMP_COLUMNS]
+    row = db.session.execute(select(*columns).where(Article.slug == slug)).first()
+    return None if row is None else tuple(row._asdict().items())
 
 
 def promote_due_articles() -> int:

@@ -93,7 +93,9 @@ class Widget:
         and ``_()``; it sets cookies with ``visitor.set_cookie(name, value,
         max_age=seconds)``, which the engine adds to the answer. The template
         gets ``instance``, ``settings`` (defaults overlaid with the instance's),
-        ``page`` (the identity), ``visitor`` and the returned keys.
+        ``page`` (the identity), ``visitor``, the returned keys, and
+        ``csrf_token()``: a form token bound to the visitor's cookie, needing no
+        session (:mod:`cms.visitor_csrf`); the site checks it on ``POST``.
         """
         raise NotImplementedError(f"{type(self).__name__} is live but defines no live_context")
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -49,6 +50,7 @@ from cms.plugins.base import LIVE_SHARED_MAX, Widget
 from cms.plugins.inline import InlineRenders
 from cms.plugins.registry import registry
 from cms.themes import active_theme
+from cms.visitor_csrf import token_for
 
 log = logging.getLogger(__name__)
 
@@ -389,11 +391,17 @@ class RegionRenderer:
             widget = plugins.widget_class(placed.plugin, placed.widget_type)
             if widget is None:
                 continue
-            marker = page_cache.live_placeholder(placed.id) if widget.cache == "live" else None
-            if marker is not None:  # the page cache renders it, for this reader and every other
-                parts.append(marker)
-                continue
-            html = self.render_one(placed, widget, page, theme, identity=identity)
+            if widget.cache == "live":
+                marker = page_cache.live_placeholder(placed.id)
+                if marker is not None:  # the page cache renders it, for this reader and every other
+                    parts.append(marker)
+                    continue
+                # As on a page-cache hit: from the identity alone, shared while fresh.
+                html = self.render_live(
+                    placed, identity, request_visitor(), theme=theme, locale=select_locale()
+                )
+            else:
+                html = self.render_one(placed, widget, page, theme, identity=identity)
             if html:
                 parts.append(html)
         return "".join(parts)
@@ -408,10 +416,10 @@ class RegionRenderer:
         locale: str,
     ) -> str:
         """Live instance ``instance`` for ``page`` and ``visitor``; see :func:`render_live`."""
-        if isinstance(instance, int):
-            shared = self.shared_live(instance, page, theme=theme, locale=locale)
-            if shared is not None:
-                return shared
+        instance_id = instance if isinstance(instance, int) else instance.id
+        shared = self.shared_live(instance_id, page, theme=theme, locale=locale)
+        if shared is not None:
+            return shared
         try:
             placed = instance if isinstance(instance, PlacedWidget) else self.placed(instance)
         except SQLAlchemyError:
@@ -512,7 +520,11 @@ class RegionRenderer:
             if widget.cache != "static":
                 page_cache.limit_max_age(int(widget.cache))
             key = widget_cache.key(placed, widget, identity, theme, locale)
-            hit = cache.get(key)
+            try:
+                hit = cache.get(key)
+            except Exception as exc:  # the cache is down: render it
+                log.warning("widget cache unreachable: %s", exc)
+                hit = None
             if hit is not None:
                 return hit
         budget = self._budget()
@@ -630,7 +642,10 @@ class RegionRenderer:
                     html = wrap(render.placed, self.render_body(**render.arguments()))
                 if key is not None:
                     policy = render.widget.cache
-                    cache.set(key, html, timeout=0 if policy == "static" else int(policy))
+                    try:
+                        cache.set(key, html, timeout=0 if policy == "static" else int(policy))
+                    except Exception as exc:  # not kept: rendered again next time
+                        log.warning("widget cache unreachable: %s", exc)
                 return html
 
         return run
@@ -666,6 +681,8 @@ class RegionRenderer:
             visitor = visitor if visitor is not None else request_visitor()
             context = {"instance": instance, "settings": settings, "page": identity}
             context["visitor"] = visitor
+            # A form's token bound to the visitor's cookie: no session, so cached pages stay so.
+            context["csrf_token"] = partial(token_for, visitor)
             context.update(widget().live_context(instance, identity, visitor) or {})
         else:
             context = {"instance": instance, "settings": settings, "page": page}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
@@ -17,12 +17,14 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 from sqlalchemy import false, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response as BaseResponse
 
-from cms import page_cache
+from cms import fragments, generations, page_cache
 from cms.content import (
     filter_articles,
     find_article,
@@ -34,6 +36,7 @@ from cms.content import (
     public_articles,
 )
 from cms.content.articles import (
+    article_stamp,
     category_and_descendant_ids,
     category_blocks,
     promote_due_articles,
@@ -47,7 +50,7 @@ from cms.content.taxonomy import categories, category_tree, public_category
 from cms.db import database_trouble, short_lock_wait
 from cms.extensions import db
 from cms.models import Article, Category, Page, Tag
-from cms.page_cache.tags import page_tags
+from cms.page_cache.tags import page_tags as tag_names
 from cms.page_view import PageIdentity
 from cms.paging import PAGE_MAX, PER_PAGE_MAX, bounded, page_or_404, parse_positive
 from cms.public import feeds, urls
@@ -68,7 +71,10 @@ _last_promotion = 0.0
 def _register_globals(state: Any) -> None:
     state.app.jinja_env.globals.update(urls.TEMPLATE_GLOBALS)
     state.app.jinja_env.globals.update(
-        site=get_setting, category_tree=category_tree, menu_pages=menu_pages
+        site=get_setting,
+        category_tree=category_tree,
+        menu_pages=menu_pages,
+        layout_fragment=fragments.layout_fragment,
     )
     # The page cache runs it on its hits too.
     state.app.extensions.setdefault("cms_page_tasks", []).append(promote_when_due)
@@ -100,15 +106,28 @@ def promote_when_due() -> None:
             _last_promotion = now - PROMOTE_EVERY  # the database is busy: retry next request
 
 
-def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
+def render_page(
+    kind: str,
+    obj: Any,
+    template: str,
+    *,
+    page_tags: Sequence[str] | None = None,
+    **context: Any,
+) -> str:
     """Render a public page of ``kind`` showing ``obj`` (an ORM row, or ``None``).
+
+    ``obj`` gives the page's identity (its ``id`` and category); the row the
+    regions see is ``context[kind]`` when given (the whole row, where ``obj``
+    has a few columns only). ``page_tags`` are the page cache's tags when the
+    caller has them (else worked out from ``obj``).
 
     Sets ``g.cms_page`` (kind and row, for the regions) and ``g.cms_page_identity``
     (a :class:`~cms.page_view.PageIdentity`: plain values), from which the
     ``page_view`` event fires once the answer's status is known
     (:func:`cms.page_view.init_app`).
     """
-    g.cms_page = {"kind": kind, kind: obj} if obj is not None else {"kind": kind}
+    shown = context.get(kind, obj)
+    g.cms_page = {"kind": kind, kind: shown} if obj is not None else {"kind": kind}
     if kind == "category":
         category_id = getattr(obj, "id", None)
     else:
@@ -122,7 +141,8 @@ def render_page(kind: str, obj: Any, template: str, **context: Any) -> str:
     if kind != "search" and page_cache.current_record() is not None:
         listed = category_and_descendant_ids(obj) if kind == "category" else ()
         paged = ("page",) if kind in ("category", "tag") else ()
-        page_cache.record_page(identity, *page_tags(kind, obj, listed), query_params=paged)
+        tags = tag_names(kind, obj, listed) if page_tags is None else page_tags
+        page_cache.record_page(identity, *tags, query_params=paged)
     return render(template, **context)
 
 
@@ -335,9 +355,41 @@ def _without_trailing_slash() -> Any | None:
     return redirect_keeping_query(request.script_root + stripped)
 
 
+#: The generation counters of what an article's fragments show: the article, its
+#: tags and its category's other articles, category names, images, author names,
+#: settings (URL prefixes, the site's name).
+ARTICLE_COUNTERS = (
+    generations.ARTICLES,
+    generations.CATEGORIES,
+    generations.MEDIA,
+    generations.USERS,
+    generations.SETTINGS,
+)
+
+
+class ArticleParts(NamedTuple):
+    """The rendered parts of an article page that :mod:`cms.fragments` keeps."""
+
+    #: The ``<title>`` text.
+    title: str
+    #: The ``<head>`` elements: description, canonical link, Open Graph, JSON-LD.
+    head: Markup
+    #: The article itself: breadcrumbs, title, meta line, image, body, tags.
+    body: Markup
+    #: Other articles of its category.
+    related: Markup
+    #: The page cache's tags of the page (:func:`cms.page_cache.tags.page_tags`).
+    tags: tuple[str, ...]
+
+
 def article(slug: str) -> Any:
-    """One article, with its category's latest; an old slug redirects (301)."""
-    found = find_article(slug)
+    """One article, with its category's latest; an old slug redirects (301).
+
+    Routing reads the article's few columns (:func:`article_stamp`); the
+    whole article is loaded only to render its parts, which the process then
+    keeps (:func:`cms.fragments.cached`), or when a template or a plugin reads it.
+    """
+    found = article_stamp(slug, kept=fragments.kept)
     if found is None:
         old = lookup_old_slug("article", slug)
         target = db.session.get(Article, old) if old else None
@@ -348,9 +400,41 @@ def article(slug: str) -> Any:
         abort(404)
     if not is_current(urls.article_url(found)):
         return redirect_keeping_query(urls.article_url(found))
-    related = related_by_category(found)
+    whole = _loaded_on_use(lambda: find_article(slug))
+    parts = fragments.cached("article", found.id, ARTICLE_COUNTERS, lambda: _article_parts(whole))
     # No view count here: a cached page would freeze it (the ``stats`` plugin shows it live).
-    return render_page("article", found, "public/article.html", article=found, related=related)
+    return render_page(
+        "article", found, "public/article.html", page_tags=parts.tags, article=whole, parts=parts
+    )
+
+
+def _article_parts(article: Article) -> ArticleParts:
+    """Render the parts of ``article``'s page that do not change per request."""
+    context = {"article": article, "related": related_by_category(article)}
+
+    def part(template: str) -> Markup:
+        # The output of an autoescaping template, as an include would insert it.
+        return Markup(render(template, **context))  # noqa: S704
+
+    return ArticleParts(
+        title=render("public/_article_title.html", **context).strip(),
+        head=part("public/_article_head.html"),
+        body=part("public/_article_body.html"),
+        related=part("public/_article_related.html"),
+        tags=tuple(tag_names("article", article)),
+    )
+
+
+def _loaded_on_use(load: Callable[[], Any]) -> Any:
+    """A proxy of ``load()``'s value, called once, on the first use of the proxy."""
+    loaded: list[Any] = []
+
+    def value() -> Any:
+        if not loaded:
+            loaded.append(load())
+        return loaded[0]
+
+    return LocalProxy(value)
 
 
 def _category_or_redirect(

@@ -6,16 +6,27 @@ CSRF token, as the comments form (captcha) and the rating form are.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
+import time
 
 import pytest
 
+from cms.visitor_csrf import COOKIE
 from tests.page_cache.helpers import BROWSER, state
 from tests.plugins.helpers import place
 
 FORM_PLUGIN = """
+    from flask import Blueprint, request
+
     from cms.plugins import Plugin, Widget
+
+    bp = Blueprint("revform", __name__, url_prefix="/revform")
+
+    @bp.route("/send", methods=["POST"])
+    def send():
+        return "sent: " + request.form.get("text", "")
 
     class Form(Widget):
         type = "form"
@@ -26,7 +37,14 @@ FORM_PLUGIN = """
         def live_context(self, instance, page, visitor):
             return {}
 
-    plugin = Plugin(name="revform", title="Live form", widgets=[Form], enabled_by_default=True)
+    class SharedForm(Form):
+        # Claims to be the same for every reader: a form token must still never be shared.
+        type = "sharedform"
+        title = "Shared live form"
+        live_max_age = 2.0
+
+    plugin = Plugin(name="revform", title="Live form", widgets=[Form, SharedForm], blueprint=bp,
+                    enabled_by_default=True)
 """
 
 
@@ -43,11 +61,6 @@ def app_config(app_config, tmp_path):
     sys.modules.pop("plugins.revform", None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a live form still keeps its CSRF token in the Flask session; a token that "
-    "needs no session comes with the first reader form (comments)",
-)
 def test_a_live_form_sets_no_session_cookie_and_the_reader_stays_cached(app, client, make_article):
     """ "Anonymous responses ... never the session cookie." The live step keeps the form's
     CSRF token in Flask's session, so the answer sets ``session=``; from then on
@@ -64,3 +77,76 @@ def test_a_live_form_sets_no_session_cookie_and_the_reader_stays_cached(app, cli
     cookies = answer.headers.getlist("Set-Cookie")
     assert not any(cookie.startswith("session=") for cookie in cookies), cookies
     assert state(client.get(f"/news/{second.slug}", headers=BROWSER)) == "hit"
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _reader_with_form(app, client, make_article, widget="form"):
+    article = make_article("Bài có biểu mẫu")
+    place(app, "revform", widget)
+    answer = client.get(f"/news/{article.slug}", headers=BROWSER)
+    return article, _token(answer.text)
+
+
+def test_the_live_forms_token_is_accepted_with_its_cookie(app, client, make_article):
+    _, token = _reader_with_form(app, client, make_article)
+    assert client.get_cookie(COOKIE) is not None
+    sent = client.post("/revform/send", data={"csrf_token": token, "text": "xin chào"})
+    assert sent.status_code == 200
+    assert sent.text == "sent: xin chào"
+    assert not any(c.startswith("session=") for c in sent.headers.getlist("Set-Cookie"))
+
+
+def test_the_token_is_refused_without_its_cookie_or_with_another(app, client, make_article):
+    _, token = _reader_with_form(app, client, make_article)
+    stranger = app.test_client()
+    assert stranger.post("/revform/send", data={"csrf_token": token}).status_code == 400
+    stranger.get("/", headers=BROWSER)
+    stranger.set_cookie(COOKIE, "A" * 43)  # a well-formed secret of another browser
+    assert stranger.post("/revform/send", data={"csrf_token": token}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["", "x", "a.b.c", "eyJhIjoxfQ.AAAA.BBBB", "\u0000", "é" * 50],
+    ids=["empty", "short", "three-parts", "foreign-signature", "nul", "non-ascii"],
+)
+def test_a_forged_token_is_refused(app, client, make_article, forged):
+    _reader_with_form(app, client, make_article)
+    answer = client.post("/revform/send", data={"csrf_token": forged})
+    assert answer.status_code == 400
+
+
+def test_a_flask_wtf_token_is_no_visitor_token_nor_the_reverse(app, client, make_article):
+    _, token = _reader_with_form(app, client, make_article)
+    with app.test_request_context("/"):
+        from flask_wtf.csrf import generate_csrf
+
+        session_token = generate_csrf()
+    assert client.post("/revform/send", data={"csrf_token": session_token}).status_code == 400
+    assert client.post("/revform/send", headers={"X-CSRFToken": token}).status_code == 200
+
+
+def test_the_token_expires(make_app, make_article):
+    app = make_app(WTF_CSRF_TIME_LIMIT=1)
+    client = app.test_client()
+    _, token = _reader_with_form(app, client, make_article)
+    time.sleep(2.1)
+    assert client.post("/revform/send", data={"csrf_token": token}).status_code == 400
+
+
+def test_a_form_token_is_never_shared_between_readers(app, make_article):
+    """Even in a live widget whose HTML may be shared (``live_max_age``), readers who
+    already hold their cookie each get their own token, which works for them alone."""
+    article, _ = _reader_with_form(app, app.test_client(), make_article, widget="sharedform")
+    readers = [app.test_client() for _ in range(3)]
+    for reader in readers:  # first visits: each gets a cookie
+        reader.get(f"/news/{article.slug}", headers=BROWSER)
+    tokens = [
+        _token(reader.get(f"/news/{article.slug}", headers=BROWSER).text) for reader in readers
+    ]
+    assert len(set(tokens)) == 3
+    for reader, token in zip(readers, tokens, strict=True):
+        assert reader.post("/revform/send", data={"csrf_token": token}).status_code == 200

@@ -1,0 +1,87 @@
+"""CSRF tokens that need no session, for the forms of live widgets on cached pages.
+
+Flask-WTF keeps a form's CSRF secret in the Flask session, so a form would
+start a session for every reader who sees it, and a reader with a session
+cookie is never answered from the page cache. A live widget's form gets a
+token bound to the visitor's browser instead: the "signed double-submit
+cookie" of OWASP's Cross-Site Request Forgery Prevention Cheat Sheet. The
+live step sets an ``HttpOnly``, ``SameSite=Lax`` cookie (:data:`COOKIE`)
+holding a random secret; the form carries a digest of that secret, signed
+with the site's key and a timestamp (itsdangerous, as Flask-WTF's own
+tokens). A page of another site can neither read the cookie nor sign a
+digest, so it cannot forge the form; a token expires like Flask-WTF's
+(``WTF_CSRF_TIME_LIMIT``).
+
+:func:`token_for` makes the token in the live step (live widget templates
+get it as ``csrf_token()``); :func:`cms.security.check_csrf` accepts a
+request whose token matches its cookie, before asking Flask-WTF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from cms.page_view import Visitor
+
+#: The cookie holding the visitor's secret.
+COOKIE = "cms_csrf"
+#: Its lifetime in seconds (renewed whenever a live form is shown).
+COOKIE_MAX_AGE = 14 * 24 * 3600
+#: Namespace of the signatures (never valid as a Flask-WTF token, nor the reverse).
+SALT = "cms-visitor-csrf"
+#: Length of a valid secret (``secrets.token_urlsafe(32)``).
+SECRET_LENGTH = 43
+
+
+def token_for(visitor: Visitor) -> str:
+    """A form token for ``visitor``; sets (or renews) their :data:`COOKIE`.
+
+    Renewing the cookie also keeps the live HTML that holds the token from
+    being shared with other readers (:attr:`cms.plugins.Widget.live_max_age`
+    shares only renders that set no cookie). Needs an app context.
+    """
+    secret = visitor.cookies.get(COOKIE, "")
+    if not _well_formed(secret):
+        secret = secrets.token_urlsafe(32)
+    visitor.set_cookie(COOKIE, secret, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax")
+    return str(_serializer().dumps(_digest(secret)))
+
+
+def is_valid(token: str | None, cookies: Mapping[str, str]) -> bool:
+    """Whether ``token`` was made by :func:`token_for` for the browser sending ``cookies``.
+
+    ``False`` for a missing, malformed, foreign, expired or tampered token.
+    Needs an app context.
+    """
+    secret = cookies.get(COOKIE, "")
+    if not token or not _well_formed(secret):
+        return False
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    try:
+        signed = _serializer().loads(token, max_age=limit)
+    except BadData:
+        return False
+    return isinstance(signed, str) and hmac.compare_digest(signed, _digest(secret))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def _digest(secret: str) -> str:
+    """What the form carries of the secret: its SHA-256 (the cookie alone holds the secret)."""
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def _well_formed(secret: str) -> bool:
+    return (
+        len(secret) == SECRET_LENGTH
+        and secret.isascii()
+        and all(ch.isalnum() or ch in "-_" for ch in secret)
+    )
