@@ -37,6 +37,8 @@ ENV_KEYS: dict[str, type] = {
     "API_ANONYMOUS_WRITE_LIMIT": str,
     "PAGE_CACHE": bool,
     "PAGE_CACHE_TTL": int,
+    "PAGE_CACHE_MAX_ENTRIES": int,
+    "FRAGMENT_CACHE_SIZE": int,
 }
 
 
@@ -151,6 +153,8 @@ class Defaults:
     #: ``instance/page_cache.sqlite3``) and the most entries it keeps.
     PAGE_CACHE_FILE: str | None = None
     PAGE_CACHE_MAX_ENTRIES = 10_000
+    #: Rendered parts of pages each process keeps for the render path (:mod:`cms.fragments`).
+    FRAGMENT_CACHE_SIZE = 1000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
