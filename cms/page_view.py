@@ -86,6 +86,8 @@ def environ_text(value: Any) -> str:
 
     ``None`` and values that are neither text nor bytes give ``""``. Never raises.
     """
+    if type(value) is str and value.isascii():  # most values: their bytes are their text
+        return value
     data = _header_bytes(value)
     return "" if data is None else data.decode("utf-8", "replace")
 

@@ -20,8 +20,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from cms.content.sanitize import image_hosts, parse_image_hosts
 from cms import visitor_csrf
+from cms.content.sanitize import image_hosts, parse_image_hosts
 from cms.extensions import csrf, limiter
 
 #: Content Security Policy of public pages: no inline script, no third-party origins

@@ -11,6 +11,7 @@ a request's host never reaches a URL, a header or a cached page. Without it
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -131,11 +132,16 @@ class SiteFlask(Flask):
         """The request's (or the app's) URL adapter, building on the site's scheme and host."""
         adapter = super().create_url_adapter(request)
         site = self.config.get("SITE_URL")
-        if adapter is not None and site:
-            parts = urlsplit(site)
-            adapter.url_scheme = parts.scheme
-            adapter.server_name = parts.netloc
+        if adapter is not None and site:  # made for every app context: the page cache's too
+            adapter.url_scheme, adapter.server_name = _scheme_and_netloc(site)
         return adapter
+
+
+@functools.lru_cache(maxsize=8)
+def _scheme_and_netloc(site: str) -> tuple[str, str]:
+    """``(scheme, netloc)`` of a site URL, split once per value (a pure function)."""
+    parts = urlsplit(site)
+    return parts.scheme, parts.netloc
 
 
 def refuse_foreign_host() -> None:

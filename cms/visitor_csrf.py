@@ -71,7 +71,10 @@ def is_valid(token: str | None, cookies: Mapping[str, str]) -> bool:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+    key = current_app.secret_key
+    if not key:  # create_app always sets one (generated into instance/ when not configured)
+        raise RuntimeError("the site has no secret key")
+    return URLSafeTimedSerializer(key, salt=SALT)
 
 
 def _digest(secret: str) -> str:

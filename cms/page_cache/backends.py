@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 EVERYTHING = "*"
 #: Most keys deleted by one Redis command.
 _DELETE_BATCH = 500
+#: Seconds between two checks, by a read, that the SQLite cache file is still the one opened.
+INODE_CHECK_INTERVAL = 1.0
 
 
 class CacheUnavailable(Exception):
@@ -198,23 +200,46 @@ class SQLitePageBackend:
     kept: beyond that, expired entries and then those expiring soonest go first.
     The file is a cache: it may be deleted at any time (``cms cache clear``
     empties it). Each thread of each process opens its own connection.
+
+    Every write (and :meth:`epoch`) first checks that the file is still the
+    one its connection opened, and opens the new one if it was deleted; a read
+    (:meth:`get`) checks at most every ``inode_check_interval`` seconds, so a
+    worker may read a deleted file that long (a ``stat`` per hit costs more
+    than the read itself).
     """
 
-    def __init__(self, path: str | Path, *, max_entries: int = 10_000, busy_timeout: int = 100):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        max_entries: int = 10_000,
+        busy_timeout: int = 100,
+        inode_check_interval: float = INODE_CHECK_INTERVAL,
+    ):
         self.path = str(path)
         self.max_entries = max(1, int(max_entries))
         self.busy_timeout = max(1, int(busy_timeout))
+        self.inode_check_interval = max(0.0, float(inode_check_interval))
         self._local = threading.local()
         self._puts = 0
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, reading: bool = False) -> sqlite3.Connection:
+        """This thread's connection to the cache file, opened again if the file was replaced.
+
+        ``reading``: for a read, trust a connection whose file was checked
+        less than ``inode_check_interval`` seconds ago.
+        """
         known = getattr(self._local, "connection", None)
         if known is not None and getattr(self._local, "pid", None) == os.getpid():
+            now = time.monotonic()
+            if reading and now - self._local.checked < self.inode_check_interval:
+                return known
             try:
                 same = os.stat(self.path).st_ino == self._local.inode
             except OSError:  # deleted: every worker opens the new file, one cache again
                 same = False
             if same:
+                self._local.checked = now
                 return known
             known.close()
         try:
@@ -230,13 +255,14 @@ class SQLitePageBackend:
         except (sqlite3.Error, OSError) as exc:
             raise CacheUnavailable(str(exc)) from exc
         self._local.connection, self._local.pid, self._local.inode = connection, os.getpid(), inode
+        self._local.checked = time.monotonic()
         return connection
 
     def get(self, key: str) -> bytes | None:
         """See :class:`PageBackend`."""
         try:
             row = (
-                self._connect()
+                self._connect(reading=True)
                 .execute("SELECT data, expires FROM entry WHERE key = ?", (key,))
                 .fetchone()
             )

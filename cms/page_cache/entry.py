@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import cached_property
 
 from cms.page_view import PageIdentity
 
@@ -46,9 +47,9 @@ class Entry:
     created: float
     etag: str
 
-    @property
+    @cached_property
     def last_modified(self) -> str:
-        """``created`` as an HTTP date (RFC 9110 5.6.7)."""
+        """``created`` as an HTTP date (RFC 9110 5.6.7); worked out once per entry."""
         return formatdate(self.created, usegmt=True)
 
     def dumps(self) -> bytes:

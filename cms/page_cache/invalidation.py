@@ -183,6 +183,10 @@ class PurgeLog:
         self.behind = True
         self._next = 0.0
 
+    def due(self) -> bool:
+        """Whether :meth:`poll` would read now (so a caller need not look up an engine first)."""
+        return time.monotonic() >= self._next
+
     def poll(self, engine: Any) -> None:
         """Apply the new rows, if ``interval`` seconds passed since the last poll. Never raises."""
         now = time.monotonic()

@@ -36,6 +36,12 @@ QUERY_MAX = 2000
 VALUE_MAX = 100
 #: Longest Host header looked up.
 HOST_MAX = 255
+#: Distinct ``(Host, site URL)`` pairs whose answer a process remembers (:func:`_request_host`).
+HOST_MEMO_SIZE = 256
+
+#: ``(Host value as the environ holds it, site URL)`` -> the key's host, or ``None`` (refused).
+#: A pure function of the pair, so nothing another worker may change is kept here.
+_hosts: dict[tuple[str, str | None], str | None] = {}
 
 
 @dataclass(frozen=True)
@@ -112,8 +118,30 @@ def cache_request(
 
 
 def _request_host(environ: Mapping[str, Any], site_url: str | None) -> str | None:
-    """The host the key uses: the site's when ``site_url`` is set (other hosts: ``None``)."""
-    raw = environ_text(environ.get("HTTP_HOST") or environ.get("SERVER_NAME"))
+    """The host the key uses: the site's when ``site_url`` is set (other hosts: ``None``).
+
+    The answer depends on nothing but the ``Host`` value and ``site_url``, so
+    it is remembered for the last :data:`HOST_MEMO_SIZE` distinct pairs: the
+    URL parsing and IDNA encoding run once per host, not once per request.
+    """
+    value = environ.get("HTTP_HOST") or environ.get("SERVER_NAME")
+    if not isinstance(value, str) or len(value) > HOST_MAX:  # odd or refused: not remembered
+        return _host_of(value, site_url)
+    pair = (value, site_url)
+    try:
+        return _hosts[pair]
+    except KeyError:
+        pass
+    host = _host_of(value, site_url)
+    if len(_hosts) >= HOST_MEMO_SIZE:  # many hosts (a scan): start afresh, stay bounded
+        _hosts.clear()
+    _hosts[pair] = host
+    return host
+
+
+def _host_of(value: Any, site_url: str | None) -> str | None:
+    """:func:`_request_host` for the raw ``Host`` (or ``SERVER_NAME``) value ``value``."""
+    raw = environ_text(value)
     if not raw or len(raw) > HOST_MAX:
         return None
     if site_url:  # every URL is built on the site's host, whatever the request said
@@ -131,6 +159,8 @@ def normalised_query(raw: str, params: Iterable[str]) -> tuple[str, bool]:
     for it is not stored. A ``page`` value is kept as the number it spells
     (``page=007`` and ``page=7`` are one entry).
     """
+    if not raw:  # most requests: nothing to parse
+        return "", True
     wanted = set(params)
     kept: dict[str, str] = {}
     clean = True

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
+#: Decoded entries a process keeps, each beside the stored bytes it was read from.
+ENTRY_MEMO_SIZE = 128
+
 
 @dataclass(frozen=True)
 class SiteState:
@@ -107,6 +110,11 @@ class PageCache:
         self._down_until = 0.0
         self._down = False
         self._lock = threading.Lock()
+        #: key -> (stored bytes, the :class:`Entry` they hold): the last entries read.
+        self._entries: dict[str, tuple[bytes, Entry]] = {}
+        #: id of an entry -> (the entry, shared HTML of its live widgets, the body they make).
+        self._filled: dict[int, tuple[Entry, list[str | None], bytes]] = {}
+        self._entries_lock = threading.Lock()
         config = app.config
         self._cookie_names = (
             str(config.get("SESSION_COOKIE_NAME") or "session"),
@@ -127,6 +135,7 @@ class PageCache:
         if names & {LAYOUT, EVERYTHING}:
             self._state = None
             self._generations = None
+            self._entries, self._filled = {}, {}  # most are dropped: free their memory
         try:
             self.backend.invalidate(names)
         except CacheUnavailable as exc:
@@ -141,6 +150,7 @@ class PageCache:
     def clear(self) -> int:
         """Drop every entry; how many. Raises :class:`CacheUnavailable` when the cache fails."""
         self._state = None
+        self._entries, self._filled = {}, {}
         return self.backend.clear()
 
     def _unavailable(self, exc: Exception) -> None:
@@ -180,7 +190,8 @@ class PageCache:
 
     def _look_up(self, request: CacheRequest) -> tuple[str, Entry | None, int] | None:
         """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched."""
-        self.purge_log.poll(db.engine)
+        if self.purge_log.due():
+            self.purge_log.poll(db.engine)
         if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
             return None
         self._use_generations()
@@ -200,7 +211,7 @@ class PageCache:
             data = self.backend.get(key)
             if data is not None:
                 try:
-                    return key, Entry.loads(data), 0
+                    return key, self._entry(key, data), 0
                 except ValueError:
                     log.warning("page cache: dropped an unreadable entry for %s", request.path)
             return key, None, self.backend.epoch()
@@ -219,7 +230,8 @@ class PageCache:
         not_modified = _not_modified(entry, environ)
         status = 304 if not_modified else entry.status
         body = entry.body
-        page_served(entry.identity.with_status(status), visitor)
+        page = entry.identity
+        page_served(page if page.status == status else page.with_status(status), visitor)
         if entry.live and request.method == "GET":
             body, session_cookies = self._fill(entry, environ, visitor)
         else:
@@ -317,6 +329,35 @@ class PageCache:
 
     # -- pieces --------------------------------------------------------------------
 
+    def _entry(self, key: str, data: bytes) -> Entry:
+        """The :class:`Entry` of ``data``, stored under ``key``; raises :class:`ValueError`.
+
+        The store stays the only source of truth: the entry decoded last time
+        is reused only when the store gave exactly the same bytes, so a
+        changed, dropped or replaced entry (by any worker) is decoded afresh.
+        """
+        known = self._entries.get(key)
+        if known is not None and known[0] == data:
+            return known[1]
+        entry = Entry.loads(data)
+        with self._entries_lock:
+            _keep(self._entries, key, (data, entry))
+        return entry
+
+    def _shared_body(self, entry: Entry, pieces: list[str | None]) -> bytes:
+        """:meth:`_join` of ``entry`` and ``pieces`` (none ``None``), kept for the same pieces.
+
+        Live widgets shared by every reader give the same HTML until it
+        expires: the body made of it last time is reused while it does.
+        """
+        known = self._filled.get(id(entry))
+        if known is not None and known[0] is entry and known[1] == pieces:
+            return known[2]
+        body = self._join(entry, [str(html) for html in pieces])
+        with self._entries_lock:
+            _keep(self._filled, id(entry), (entry, pieces, body))
+        return body
+
     def _use_generations(self) -> None:
         """Give this context the generation counters this process read last (app context).
 
@@ -358,8 +399,8 @@ class PageCache:
             shared_live(instance_id, entry.identity, theme=entry.theme, locale=entry.locale)
             for _start, _end, instance_id in entry.live
         ]
-        if all(html is not None for html in shared):  # nothing to render: no request needed
-            return self._join(entry, [str(html) for html in shared]), []
+        if None not in shared:  # nothing to render: no request needed
+            return self._shared_body(entry, shared), []
         parts: list[bytes] = []
         cookies: list[str] = []
         position = 0
@@ -425,11 +466,21 @@ class PageCache:
             return []
         if method != "HEAD" or head_length:
             headers.append(("Content-Length", str(len(body))))
-        start_response(status_line or _STATUS_LINES.get(code, f"{code} OK"), headers)
+        start_response(status_line or _STATUS_LINES.get(code) or f"{code} OK", headers)
         return [] if method == "HEAD" else [body]
 
 
 _STATUS_LINES = {200: "200 OK"}
+
+
+def _keep(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Put ``value`` in ``memo`` under ``key``, dropping the oldest beyond :data:`ENTRY_MEMO_SIZE`.
+
+    The caller holds the lock of ``memo``'s writers.
+    """
+    if key not in memo and len(memo) >= ENTRY_MEMO_SIZE:
+        del memo[next(iter(memo))]
+    memo[key] = value
 
 
 def _not_modified(entry: Entry, environ: dict[str, Any]) -> bool:

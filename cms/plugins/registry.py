@@ -92,6 +92,8 @@ class PluginRegistry:
         self._revision_owners: dict[str, str] = {}
         self._pending: dict[str, str] = {}
         self._pending_key: tuple[int | None, float] | None = None
+        #: The last :meth:`states` answer seen by :meth:`call`, and its active plugins' names.
+        self._active: tuple[dict[str, State], frozenset[str]] | None = None
 
     # -- loading -----------------------------------------------------------------
 
@@ -393,7 +395,7 @@ class PluginRegistry:
         """
         caller = getattr(self.pm.hook, hook)
         results = []
-        active = set(self.enabled_names())
+        active = self._active_names()
         for impl in reversed(caller.get_hookimpls()):
             plugin = impl.plugin_name in self.plugins  # else the core's own listener
             if plugin and impl.plugin_name not in active:
@@ -408,6 +410,19 @@ class PluginRegistry:
             if result is not None:
                 results.append(result)
         return results
+
+    def _active_names(self) -> frozenset[str]:
+        """The names of the active plugins, worked out again only when :meth:`states` changed.
+
+        :meth:`states` answers the same (unchanged) mapping until the plugins
+        generation moves or a plugin is held, so the names are kept beside it.
+        """
+        states = self.states()
+        known = self._active
+        if known is None or known[0] is not states:
+            known = (states, frozenset(name for name, state in states.items() if state.active))
+            self._active = known
+        return known[1]
 
     # -- failures ----------------------------------------------------------------
 

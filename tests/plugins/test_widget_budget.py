@@ -8,10 +8,9 @@ import threading
 import time
 
 import pytest
-from flask import session
-from flask_wtf.csrf import validate_csrf
 from werkzeug.test import EnvironBuilder
 
+from cms import visitor_csrf
 from cms.extensions import db
 from cms.models import PluginState
 from cms.page_view import PageIdentity, Visitor
@@ -275,15 +274,14 @@ def test_widgets_in_their_threads_see_the_request_the_page_and_the_locale(
     assert f"/news/{article.slug} article default Tìm kiếm" in response.text
     assert f'data-widget-id="{form}"' in response.text
     assert f"article /news/{article.slug} GET Tìm kiếm" in response.text
-    # The live form's CSRF token was made in the widget's thread and kept in the
-    # request's session: it reaches the cookie and is the one the session holds.
+    # The live form's CSRF token was made in the widget's thread, bound to the
+    # visitor's cookie: the cookie reaches the answer, and the token matches it.
     token = csrf_token_from(response.text.split(f'data-widget-id="{form}"', 1)[1])
-    with client.session_transaction() as cookie:
-        kept = dict(cookie)
-    assert kept["csrf_token"]
+    cookie = client.get_cookie(visitor_csrf.COOKIE)
+    assert cookie is not None
     with app.test_request_context(f"/news/{article.slug}"):
-        session.update(kept)
-        validate_csrf(token)  # raises when the token does not belong to this session
+        assert visitor_csrf.is_valid(token, {visitor_csrf.COOKIE: cookie.value})
+        assert not visitor_csrf.is_valid(token, {visitor_csrf.COOKIE: "B" * 43})
 
 
 def test_the_pool_is_bounded_and_its_idle_threads_end(monkeypatch):
