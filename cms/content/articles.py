@@ -21,6 +21,7 @@ from cms.content.taxonomy import categories, tags_from_names
 from cms.content.text import html_to_text
 from cms.extensions import db
 from cms.generations import ARTICLES as ARTICLES_COUNTER
+from cms.generations import CATEGORIES as CATEGORIES_COUNTER
 from cms.generations import detached_row
 from cms.models import (
     ARTICLE_STATUSES,
@@ -147,7 +148,9 @@ def article_stamp(slug: str, *, kept: Callable[..., Any] | None = None) -> Artic
     if kept is None:
         values = _stamp_values(slug)
     else:
-        values = kept("article-stamp", slug, (ARTICLES_COUNTER,), lambda: _stamp_values(slug))
+        # Categories too: deleting one empties its articles' category in the database alone.
+        counters = (ARTICLES_COUNTER, CATEGORIES_COUNTER)
+        values = kept("article-stamp", slug, counters, lambda: _stamp_values(slug))
     return None if values is None else detached_row(Article, dict(values))
 
 

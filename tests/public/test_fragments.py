@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from cms.content import save_article, save_category
 from cms.content.site import set_setting
-from cms.content.taxonomy import save_tag
+from cms.content.taxonomy import delete_category, delete_tag, save_tag
 from cms.extensions import db
 from cms.fragments import FragmentStore, cached, kept, store
 from cms.models import Article, Category, Tag, User
@@ -128,6 +128,18 @@ def test_the_second_answer_comes_from_fragments_with_one_statement(site):
             "Lê Thị B",
             "Trần Văn A",
             id="author renamed",
+        ),
+        pytest.param(
+            lambda s: delete_category(db.session.get(Category, s["category"].id)),
+            None,
+            "Thời sự",
+            id="category deleted",
+        ),
+        pytest.param(
+            lambda s: delete_tag(db.session.execute(db.select(Tag)).scalar_one()),
+            None,
+            "giao thông",
+            id="tag deleted",
         ),
         pytest.param(
             lambda s: set_setting("site_name", "Cổng thông tin mới"),
