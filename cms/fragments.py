@@ -102,6 +102,8 @@ def kept(name: str, vary: Hashable, counters: Iterable[str], load: Callable[[], 
     if not has_app_context() or not _may_keep():
         return load()
     numbers = generations.current()
+    if generations.unknown():  # no counters to key by: render, keep nothing
+        return load()
     key = (name, vary, tuple([numbers.get(counter, 0) for counter in counters]))
     values = store()
     found = values.get(key)

@@ -79,6 +79,8 @@ _listeners: list[BumpListener] = []
 
 #: ``flask.g`` key: counters moved in this context (its changes may be uncommitted).
 _MOVED = "cms_generations_moved"
+#: ``flask.g`` key: the counters could not be read in this context.
+_UNKNOWN = "cms_generations_unknown"
 #: ``app.extensions`` key of what the process holds: name -> (counter values, value).
 _HELD = "cms_held"
 
@@ -89,19 +91,30 @@ def current() -> dict[str, int]:
     """Every counter, read once per request (app context).
 
     Read without flushing the session, so that a half-built object of the
-    caller never fails (nor rolls back) the read; ``{}`` before ``cms init``.
+    caller never fails (nor rolls back) the read. ``{}`` when the read fails
+    (before ``cms init``, the database briefly unreachable): the context is
+    then marked as one whose counters are unknown (:func:`unknown`), so that
+    nothing is served from or kept in what processes hold under counters, and
+    the next call reads again.
     """
     if has_app_context() and "cms_generations" in g:
         return g.cms_generations
     try:
         with db.session.no_autoflush:
             values = dict(db.session.execute(select(Generation.key, Generation.value)).all())
-    except SQLAlchemyError:  # before `cms init`: nothing cached can be stale yet
+    except SQLAlchemyError:
         db.session.rollback()
-        values = {}
+        if has_app_context():
+            setattr(g, _UNKNOWN, True)
+        return {}
     if has_app_context():
         g.cms_generations = values
     return values
+
+
+def unknown() -> bool:
+    """Whether this context failed to read the counters: held values must not be trusted."""
+    return bool(has_app_context() and g.get(_UNKNOWN))
 
 
 def value(key: str) -> int:
@@ -159,6 +172,8 @@ def held(name: str, keys: Iterable[str], load: Callable[[], T]) -> T:
     if not has_app_context() or g.get(_MOVED):
         return load()
     stamp = tuple(value(key) for key in keys)
+    if g.get(_UNKNOWN):  # the counters could not be read: neither serve nor keep
+        return load()
     store: dict[str, tuple[tuple[int, ...], Any]] = current_app.extensions.setdefault(_HELD, {})
     found = store.get(name)
     if found is not None and found[0] == stamp:

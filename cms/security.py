@@ -17,7 +17,8 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, same_origin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cms import visitor_csrf
@@ -213,10 +214,8 @@ def check_csrf() -> None:
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True):
         return
-    if request.method in config.get("WTF_CSRF_METHODS", CSRF_METHODS) and visitor_csrf.is_valid(
-        _submitted_token(), request.cookies
-    ):
-        return  # a live widget's form, bound to this browser's cookie (no session needed)
+    if _visitor_form():
+        return  # an anonymous reader's live form, bound to this browser's cookie (no session)
     try:
         csrf.protect(apply_exemptions=True)
     except CSRFError as exc:
@@ -226,6 +225,27 @@ def check_csrf() -> None:
         g.csrf_stale = True
         flash(str(FORM_EXPIRED), "error")
         after_this_request(_shown_again)
+
+
+def _visitor_form() -> bool:
+    """Whether the request is an anonymous reader's form with a valid visitor token.
+
+    Only for readers nobody signed in: the cookie a visitor token is bound to
+    can be planted by a page of a sibling host, so such a token proves nothing
+    about a signed-in user, whose forms keep Flask-WTF's session-bound tokens.
+    Over HTTPS the ``Referer`` must be this site, as Flask-WTF requires
+    (``WTF_CSRF_SSL_STRICT``).
+    """
+    config = current_app.config
+    if request.method not in config.get("WTF_CSRF_METHODS", CSRF_METHODS):
+        return False
+    if getattr(current_user, "is_authenticated", False):
+        return False
+    if request.is_secure and config.get("WTF_CSRF_SSL_STRICT", True):
+        referrer = request.referrer
+        if not referrer or not same_origin(referrer, f"https://{request.host}/"):
+            return False
+    return visitor_csrf.is_valid(_submitted_token(), request.cookies)
 
 
 def _submitted_token() -> str | None:

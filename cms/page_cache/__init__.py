@@ -103,12 +103,14 @@ def invalidate(*tags: str) -> None:
     For plugins, after a change they committed (a vote, an approved comment):
     the purge is logged (so hosts with a cache of their own follow within
     about a second) and applied to the shared cache at once. Needs an app
-    context; does nothing when the page cache is off. Never raises: a cache
-    or database failure is logged, and the entries expire with their lifetime.
+    context. In a process whose page cache is off (a back-office server with
+    ``CMS_PAGE_CACHE=0``), the purge is logged all the same: the processes
+    that cache apply it at their next poll. Never raises: a cache or
+    database failure is logged, and the entries expire with their lifetime.
     """
     cache = get_page_cache()
     names = {str(tag) for tag in tags if tag}
-    if cache is None or not names:
+    if not names:
         return
     try:
         with db.engine.begin() as connection:
@@ -116,6 +118,8 @@ def invalidate(*tags: str) -> None:
     except Exception:  # the database is down: the shared cache is still dropped below
         log.warning("page cache: the purge of %s could not be logged", sorted(names))
         row_id = None
+    if cache is None:
+        return
     if not cache.apply(names):
         cache.purge_log.failed()
     elif row_id is not None:

@@ -27,7 +27,17 @@ from cms.page_view import environ_text, readable_cookies
 from cms.site_url import _host_and_port, is_site_host  # noqa: PLC2701 (the Host check)
 
 #: Path prefixes never looked up: the back office, the API, files, health checks, search.
-EXCLUDED_PREFIXES = ("/admin", "/api/", "/static/", "/healthz", "/search", "/media/", "/favicon")
+EXCLUDED_PREFIXES = (
+    "/admin",
+    "/api/",
+    "/static/",
+    "/themes/",  # theme and plugin static files: Flask sends them, with their own caching
+    "/plugins/",
+    "/healthz",
+    "/search",
+    "/media/",
+    "/favicon",
+)
 #: Longest path looked up.
 PATH_MAX = 1000
 #: Longest query string looked up (longer ones go to Flask).
@@ -156,8 +166,10 @@ def normalised_query(raw: str, params: Iterable[str]) -> tuple[str, bool]:
 
     ``clean`` is ``False`` when ``raw`` held anything else (another parameter,
     a repeated one, a value longer than :data:`VALUE_MAX`), so a page rendered
-    for it is not stored. A ``page`` value is kept as the number it spells
-    (``page=007`` and ``page=7`` are one entry).
+    for it is not stored; an over-long value is in the query as its digest, so
+    that it never finds the entry of another value (or of none). A ``page``
+    value is kept as the number it spells (``page=007`` and ``page=7`` are one
+    entry).
     """
     if not raw:  # most requests: nothing to parse
         return "", True
@@ -165,10 +177,13 @@ def normalised_query(raw: str, params: Iterable[str]) -> tuple[str, bool]:
     kept: dict[str, str] = {}
     clean = True
     for name, value in parse_qsl(raw, keep_blank_values=True):
-        if name not in wanted or name in kept or len(value) > VALUE_MAX:
+        if name not in wanted or name in kept:
             clean = False
             continue
-        if name == "page" and value.isdigit() and value.isascii():
+        if len(value) > VALUE_MAX:  # never stored, but never another value's entry either
+            clean = False
+            value = "~" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+        elif name == "page" and value.isdigit() and value.isascii():
             value = str(int(value))
         kept[name] = value
     return urlencode(sorted(kept.items())), clean

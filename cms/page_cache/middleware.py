@@ -274,7 +274,8 @@ class PageCache:
         if not record.cacheable or record.refused:
             if record.refused:
                 log.debug("page cache: %s not stored: %s", request.path, record.refused)
-            if record.visitor is None:  # nothing to fill, no cookie left to set: as Flask said
+            if record.visitor is None and not (record.cacheable and record.live):
+                # nothing to fill, no cookie left to set: as Flask said
                 if record.cacheable:
                     headers.append(("X-Page-Cache", "miss"))
                 start_response(captured.status, headers, captured.exc_info)
@@ -290,8 +291,8 @@ class PageCache:
             and not sets_cookie
             and record.identity is not None
         )
-        entry = None
-        if record.identity is not None and record.cacheable and not record.refused:
+        entry = None  # also for a refused page: its live widgets are filled all the same
+        if record.identity is not None and record.cacheable:
             entry = make_entry(
                 captured.code,
                 headers,
@@ -321,7 +322,9 @@ class PageCache:
         ]
         cookies = visitor.cookie_headers() + session_cookies
         if entry is not None and captured.code == 200 and not sets_cookie:
-            kept += self._cache_headers(entry, private=bool(cookies))
+            # A HEAD's body is empty and a refused page incomplete: no validators of them.
+            whole = request.method == "GET" and not record.refused
+            kept += self._cache_headers(entry, private=bool(cookies), validators=whole)
         kept += [("Set-Cookie", value) for value in cookies]
         kept.append(("X-Page-Cache", "miss"))
         code = captured.code
@@ -371,7 +374,8 @@ class PageCache:
             g.cms_generations = known[1]
             return
         g.pop("cms_generations", None)
-        self._generations = (now, generations.current())
+        numbers = generations.current()
+        self._generations = None if generations.unknown() else (now, numbers)
 
     def _page_tasks(self) -> None:
         """Run the per-page tasks the site registered (due scheduled articles...). Never raises."""
@@ -434,14 +438,18 @@ class PageCache:
         parts.append(entry.body[position:])
         return b"".join(parts)
 
-    def _cache_headers(self, entry: Entry, *, private: bool = False) -> list[tuple[str, str]]:
+    def _cache_headers(
+        self, entry: Entry, *, private: bool = False, validators: bool = True
+    ) -> list[tuple[str, str]]:
         """``Cache-Control`` and validators; ``private`` for an answer that sets a cookie.
 
         A shared cache may store an answer with ``Set-Cookie`` unless told
         otherwise (RFC 9111 section 7.3): such answers are ``private``.
+        Without ``validators`` (an answer that is not the whole stored page),
+        a page without live widgets may not be kept either: ``no-cache``.
         """
         scope = "private" if private else "public"
-        if entry.live:
+        if entry.live or not validators:
             return [("Cache-Control", "no-cache, private" if private else "no-cache")]
         return [
             ("Cache-Control", f"{scope}, max-age={self.browser_max_age}"),

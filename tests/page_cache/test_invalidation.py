@@ -183,3 +183,19 @@ def test_renaming_an_author_drops_the_feed_that_names_them(app, client, make_use
         db.session.commit()
     feed = client.get("/feed.xml")
     assert "Trần Thị Bình" in feed.text, f"X-Page-Cache: {state(feed)}"
+
+
+def test_a_process_without_the_page_cache_still_logs_its_purges(make_app):
+    """A back office served with CMS_PAGE_CACHE=0: the readers' processes must hear."""
+    from sqlalchemy import func, select
+
+    from cms import page_cache
+    from cms.extensions import db
+    from cms.models import PageCachePurge
+
+    office = make_app(PAGE_CACHE=False)
+    with office.app_context():
+        before = db.session.execute(select(func.count()).select_from(PageCachePurge)).scalar()
+        page_cache.invalidate("tag:7")
+        after = db.session.execute(select(func.count()).select_from(PageCachePurge)).scalar()
+    assert after == before + 1

@@ -77,3 +77,28 @@ def test_a_deploy_of_the_core_code_changes_every_key(app):
     folders = [Path(folder).resolve() for folder in _folders(app)]
     views = Path(cms.__file__).parent.resolve() / "public" / "views.py"
     assert any(views.is_relative_to(folder) for folder in folders), folders
+
+
+def test_an_over_long_page_number_never_finds_page_one(
+    client, make_app, make_category, make_article
+):
+    category = make_category("Kinh tế")
+    for number in range(3):
+        make_article(f"Tin kinh tế {number}", category_id=category.id)
+    url = f"/category/{category.slug}"
+    assert client.get(url, headers=BROWSER).status_code == 200
+    assert state(client.get(url, headers=BROWSER)) == "hit"
+    asked = f"{url}?page={'9' * 150}"
+    flask_alone = make_app(PAGE_CACHE=False).test_client().get(asked, headers=BROWSER)
+    answer = client.get(asked, headers=BROWSER)
+    assert answer.status_code == flask_alone.status_code != 200
+    assert state(answer) != "hit"
+
+
+def test_theme_and_plugin_static_files_never_go_through_the_cache(client):
+    asset = client.get("/themes/default/static/css/site.css")
+    assert asset.status_code == 200
+    assert state(asset) is None
+    asset.close()  # a file response: its file is closed with it
+    missing = client.get("/plugins/clock/static/nothing.js")
+    assert state(missing) is None

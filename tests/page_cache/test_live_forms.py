@@ -43,8 +43,16 @@ FORM_PLUGIN = """
         title = "Shared live form"
         live_max_age = 2.0
 
-    plugin = Plugin(name="revform", title="Live form", widgets=[Form, SharedForm], blueprint=bp,
-                    enabled_by_default=True)
+    class Broken(Widget):
+        type = "broken"
+        title = "Broken"
+        template = "revform/form.html"
+
+        def get_context(self, instance, page):
+            raise RuntimeError("a cached widget failed")
+
+    plugin = Plugin(name="revform", title="Live form", widgets=[Form, SharedForm, Broken],
+                    blueprint=bp, enabled_by_default=True)
 """
 
 
@@ -150,3 +158,52 @@ def test_a_form_token_is_never_shared_between_readers(app, make_article):
     assert len(set(tokens)) == 3
     for reader, token in zip(readers, tokens, strict=True):
         assert reader.post("/revform/send", data={"csrf_token": token}).status_code == 200
+
+
+def test_a_visitor_token_never_passes_for_a_signed_in_user(app, client, make_article, signed_in):
+    """The cookie a visitor token is bound to can be planted (a sibling host may set
+    it): for a signed-in user only Flask-WTF's session-bound tokens count."""
+    _, token = _reader_with_form(app, client, make_article)  # token for this browser's cookie
+    signed_in("admin")
+    assert client.get_cookie(COOKIE) is not None
+    assert client.post("/revform/send", data={"csrf_token": token}).status_code == 400
+    used = client.post("/admin/themes/use", data={"csrf_token": token, "theme": "portal"})
+    assert used.status_code == 400
+    with app.app_context():
+        from cms.content.site import get_setting
+
+        assert get_setting("theme") != "portal"
+
+
+def test_over_https_a_visitor_token_needs_this_sites_referer(app, client, make_article):
+    article = make_article("Biểu mẫu qua HTTPS")
+    place(app, "revform", "form")
+    page = client.get(f"/news/{article.slug}", headers=BROWSER, base_url="https://localhost")
+    token = _token(page.text)
+
+    def send(referer: str | None) -> int:
+        headers = {"Referer": referer} if referer else {}
+        return client.post(
+            "/revform/send",
+            data={"csrf_token": token},
+            headers=headers,
+            base_url="https://localhost",
+        ).status_code
+
+    assert send(None) == 400
+    assert send("https://evil.example/x") == 400
+    assert send("https://localhost/news/x") == 200
+
+
+def test_a_live_form_is_filled_in_when_a_widget_after_it_fails(app, client, make_article):
+    """A page refused from storage (a widget failed) still has its live parts filled in."""
+    article = make_article("Khối lỗi sau biểu mẫu")
+    place(app, "revform", "form", region="header")
+    place(app, "revform", "broken", region="sidebar")
+    answer = client.get(f"/news/{article.slug}", headers=BROWSER)
+    assert answer.status_code == 200
+    assert state(answer) == "miss"
+    assert 'name="csrf_token"' in answer.text
+    assert "cms-live:" not in answer.text
+    assert answer.headers["Cache-Control"].startswith("no-cache")
+    assert "ETag" not in answer.headers

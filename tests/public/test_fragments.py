@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from cms.content import save_article, save_category
 from cms.content.site import set_setting
@@ -246,3 +247,36 @@ def test_the_store_is_bounded_least_recently_used_first():
     nothing = FragmentStore(0)
     nothing.put("a", "A")
     assert nothing.get("a") is None
+
+
+def test_a_failed_read_of_the_counters_serves_nothing_kept(site):
+    """A passing failure of the request's counters read (a reconnect) must not make
+    every key look like the first: what such a request rendered is never served later."""
+    reader, editor, main = site["reader"], site["editor"], site["main"]
+    with reader.app_context():
+        engine = db.engine
+    failures: list[str] = []
+
+    def fail_once(_conn, _cursor, statement, *_args):
+        if "FROM generation" in statement and not failures:
+            failures.append(statement)
+            raise OperationalError(statement, (), Exception("connection reset"))
+
+    def page_with_a_failed_read() -> tuple[int, str]:
+        failures.clear()
+        event.listen(engine, "before_cursor_execute", fail_once)
+        try:
+            return _page(reader, main.slug)
+        finally:
+            event.remove(engine, "before_cursor_execute", fail_once)
+
+    status, html = page_with_a_failed_read()
+    assert failures, "the counters read was not tried"
+    assert status == 200
+    assert "Nội dung đầu tiên" in html
+    _change(editor, lambda: save_article(db.session.get(Article, main.id), {"status": "draft"}))
+    assert _page(reader, main.slug)[0] == 404
+    status, html = page_with_a_failed_read()
+    assert failures
+    assert status in (404, 503)
+    assert "Nội dung đầu tiên" not in html
