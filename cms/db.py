@@ -39,8 +39,17 @@ BUSY = "busy"
 DOWN = "down"
 
 #: PostgreSQL SQLSTATE prefixes (classes or codes) of a database that is out of reach.
-#: 08: connection exception; 57P01-57P05: shut down, crashed, not accepting connections.
-_PG_DOWN = ("08", "57P01", "57P02", "57P03", "57P04", "57P05")
+#: 08: connection exception; 57P01-57P05: shut down, crashed, not accepting connections;
+#: 25006: read-only transaction (a standby answers reads only).
+_PG_DOWN = ("08", "57P01", "57P02", "57P03", "57P04", "57P05", "25006")
+#: SQLite messages of a database that cannot be written or opened now: the file
+#: or its folder read-only, the disk full or failing.
+_SQLITE_DOWN = (
+    "unable to open database",
+    "disk i/o error",
+    "readonly database",
+    "database or disk is full",
+)
 #: ... and of one that is busy. 53: insufficient resources (too many connections);
 #: 55P03: lock not available (``lock_timeout``); 57014: statement cancelled (timeout);
 #: 40001, 40P01: serialization failure, deadlock (the transaction may be retried).
@@ -170,7 +179,8 @@ def database_trouble(exc: BaseException) -> str | None:
     Busy: SQLite's ``database is locked`` after the busy timeout, PostgreSQL's
     lock or statement timeout, deadlock or serialization failure, too many
     connections, or no pooled connection free in time. Down: the server
-    refuses or drops connections, or the SQLite file cannot be opened. Bugs
+    refuses or drops connections or only reads (a standby: ``25006``), or the
+    SQLite file cannot be opened or written (read-only, disk full). Bugs
     (a syntax error, a missing table, bad data) are not database trouble.
     """
     if isinstance(exc, sa_exc.TimeoutError):  # the pool had no free connection in time
@@ -184,7 +194,7 @@ def database_trouble(exc: BaseException) -> str | None:
         message = str(orig).lower()
         if "locked" in message or "busy" in message:
             return BUSY
-        if "unable to open database" in message or "disk i/o error" in message:
+        if any(text in message for text in _SQLITE_DOWN):
             return DOWN
         return None
     if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):

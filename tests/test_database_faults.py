@@ -308,3 +308,22 @@ def test_pooled_sqlite_connections_run_pragma_optimize_now_and_then(app, monkeyp
         connection = db.engine.connect()
         connection.close()
         assert "PRAGMA optimize" in seen
+
+
+def test_a_read_only_sqlite_database_is_trouble_not_a_bug(tmp_path):
+    """A read-only file (a full disk, a mount gone read-only) answers 503, never 500."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from cms.db import DOWN, database_trouble
+
+    path = tmp_path / "site.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (x INTEGER)")
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with engine.connect() as connection, pytest.raises(OperationalError) as caught:
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+    engine.dispose()
+    assert database_trouble(caught.value) == DOWN
