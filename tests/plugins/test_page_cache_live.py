@@ -217,3 +217,17 @@ def test_a_live_widget_the_same_for_every_reader_is_shared_for_its_max_age(
     time.sleep(1.1)
     assert shown() > first
     assert "cms-live" not in client.get(url, headers=BROWSER).text
+
+
+def test_a_live_form_is_filled_in_when_a_widget_after_it_fails(app, client, make_article):
+    """A page refused from storage (a widget failed) still has its live parts filled in."""
+    article = make_article("Khối lỗi sau biểu mẫu")
+    place(app, "liveform", "form", region="header")
+    place(app, "liveform", "broken", region="sidebar")
+    answer = client.get(f"/news/{article.slug}", headers=BROWSER)
+    assert answer.status_code == 200
+    assert state(answer) == "miss"
+    assert 'name="csrf_token"' in answer.text
+    assert "cms-live:" not in answer.text
+    assert answer.headers["Cache-Control"].startswith("no-cache")
+    assert "ETag" not in answer.headers
