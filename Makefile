@@ -59,8 +59,9 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o cms/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i cms/translations/messages.pot -d cms/translations --no-fuzzy-matching --ignore-obsolete
 
-# Load benchmark (bench/README.md), about 20 minutes; knobs from the environment or the
-# command line: DURATION=10s ROUNDS=3 CONNECTIONS=32 BIG=1 (0: skip 100,000 articles) PORT=8765.
+# Load benchmark (bench/README.md), about 25 minutes; knobs from the environment or the
+# command line: DURATION=10s ROUNDS=5 SCALE_ROUNDS=3 CONNECTIONS=32 BIG=1 (0: skip 100,000
+# articles) PORT=8765.
 bench: install
 	bash bench/run.sh
 

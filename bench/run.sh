@@ -2,8 +2,9 @@
 # Load benchmark of the CMS against a bare Flask app serving the same HTML
 # (DESIGN.md section 5), in interleaved rounds. See bench/README.md.
 #
-# Knobs: DURATION (10s, per target and round), ROUNDS (3), CONNECTIONS (32),
-# BIG (1; 0 skips the 100,000-article part), PORT (8765: ports PORT..PORT+6).
+# Knobs: DURATION (10s, per target and round), ROUNDS (5), SCALE_ROUNDS (3: rounds of
+# the 100,000-article part), CONNECTIONS (32), BIG (1; 0 skips the 100,000-article
+# part), PORT (8765: ports PORT..PORT+6).
 # Every server listens on 127.0.0.1 only; everything started here is stopped
 # on exit and the temporary instances are removed.
 set -euo pipefail
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PY=$BIN/python
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+SCALE_ROUNDS=${SCALE_ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 BIG=${BIG:-1}
 PORT=${PORT:-8765}
@@ -197,6 +199,22 @@ for line in "${MAIN[@]}"; do
   check "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")" "$path"
 done
 
+# round_order ROUND: the main targets in the order of that round. The two budgeted
+# targets sit on either side of the yardstick, and swap sides every round, so that
+# each ratio compares runs a few seconds apart and a drift of the machine's speed
+# during a round favours neither side.
+round_order() {
+  local first=article-cached last=article line target
+  if [ $(($1 % 2)) = 0 ]; then first=article last=article-cached; fi
+  for target in "$first" baseline-article "$last"; do
+    printf '%s\n' "${MAIN[@]}" | awk -F'\t' -v t="$target" '$1 == t'
+  done
+  for line in "${MAIN[@]}"; do
+    target=${line%%$'\t'*}
+    case $target in article-cached | baseline-article | article) ;; *) echo "$line" ;; esac
+  done
+}
+
 echo "Main part: ${#MAIN[@]} targets, $ROUNDS rounds of $DURATION each"
 for round in $(seq "$ROUNDS"); do
   note "load average before main round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -205,7 +223,8 @@ for round in $(seq "$ROUNDS"); do
     warm_up "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")$path"
   done
   sleep 3 # views of the warm-up written, the servers idle
-  for line in "${MAIN[@]}"; do
+  mapfile -t ORDER < <(round_order "$round")
+  for line in "${ORDER[@]}"; do
     IFS=$'\t' read -r target path <<< "$line"
     measure main "$round" "$target" "$(server "$target" "$CACHE" "$NOCACHE" "$BASE")" "$path" \
       "$OUT/targets-main.json"
@@ -262,8 +281,8 @@ if [ "$BIG" = 1 ]; then
     check "$(server "$target" "$BIG_CACHE" "$BIG_NOCACHE")" "$path"
   done
 
-  echo "Scale part: ${#SMALL[@]} targets at two sizes, $ROUNDS rounds of $DURATION each"
-  for round in $(seq "$ROUNDS"); do
+  echo "Scale part: ${#SMALL[@]} targets at two sizes, $SCALE_ROUNDS rounds of $DURATION each"
+  for round in $(seq "$SCALE_ROUNDS"); do
     note "load average before scale round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
     for i in "${!SMALL[@]}"; do
       IFS=$'\t' read -r target path <<< "${SMALL[$i]}"
@@ -285,5 +304,5 @@ if [ "$BIG" = 1 ]; then
   memory big "cms (page cache off)" "$BIG_NOCACHE_PID"
 fi
 
-$PY bench/report.py "$OUT" --duration "$DURATION" --rounds "$ROUNDS" --connections "$CONNECTIONS"
+$PY bench/report.py "$OUT" --duration "$DURATION" --rounds "$ROUNDS, SCALE_ROUNDS=$SCALE_ROUNDS" --connections "$CONNECTIONS"
 echo "Raw wrk outputs and this summary: $OUT"

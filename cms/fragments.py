@@ -95,8 +95,9 @@ def kept(name: str, vary: Hashable, counters: Iterable[str], load: Callable[[], 
 
     The store under :func:`cached`, for plain values that do not depend on
     the locale, the theme or the request's host (an article's routing
-    columns). ``load`` must return plain values, never rows bound to a
-    session; ``None`` is never kept. Outside an app context, and in a context
+    columns). ``load`` must return plain values or detached rows
+    (:func:`cms.generations.detached_row`), never rows bound to a session;
+    ``None`` is never kept. Outside an app context, and in a context
     with uncommitted changes, ``load()`` is called and its value not kept.
     """
     if not has_app_context() or not _may_keep():

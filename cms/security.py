@@ -39,15 +39,18 @@ def add_security_headers(response: Response) -> Response:
     """Add CSP, nosniff, referrer policy and framing rules unless a view set its own."""
     headers = response.headers
     admin = request.path.startswith("/admin")
-    headers.setdefault(
-        "Content-Security-Policy", with_image_hosts(ADMIN_CSP if admin else PUBLIC_CSP)
-    )
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY" if admin else "SAMEORIGIN")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    wanted = [
+        ("Content-Security-Policy", with_image_hosts(ADMIN_CSP if admin else PUBLIC_CSP)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY" if admin else "SAMEORIGIN"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted.append(("Strict-Transport-Security", "max-age=31536000"))
+    # One pass over the headers: a lookup of a missing name costs an exception each.
+    present = {name.lower() for name, _value in headers}
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
@@ -279,10 +282,10 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         every reader without one, so it need not vary on cookies (which would
         split every shared cache by unrelated cookies, such as analytics').
         """
-        super().save_session(app, session, response)
         had_cookie = has_request_context() and self.get_cookie_name(app) in request.cookies
         if not had_cookie and not session and not session.modified:
-            response.vary.discard("Cookie")
+            return  # no cookie to set or delete, and nothing to vary on
+        super().save_session(app, session, response)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

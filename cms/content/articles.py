@@ -146,19 +146,21 @@ def article_stamp(slug: str, *, kept: Callable[..., Any] | None = None) -> Artic
     ``kept(name, vary, counters, load)``); else one query.
     """
     if kept is None:
-        values = _stamp_values(slug)
-    else:
-        # Categories too: deleting one empties its articles' category in the database alone.
-        counters = (ARTICLES_COUNTER, CATEGORIES_COUNTER)
-        values = kept("article-stamp", slug, counters, lambda: _stamp_values(slug))
-    return None if values is None else detached_row(Article, dict(values))
+        return _stamp(slug)
+    # Categories too: deleting one empties its articles' category in the database alone.
+    counters = (ARTICLES_COUNTER, CATEGORIES_COUNTER)
+    return kept("article-stamp", slug, counters, lambda: _stamp(slug))  # type: ignore[no-any-return]
 
 
-def _stamp_values(slug: str) -> tuple[tuple[str, Any], ...] | None:
-    """``(column, value)`` pairs of :data:`STAMP_COLUMNS` for the article of ``slug``."""
+def _stamp(slug: str) -> Article | None:
+    """The detached row of :data:`STAMP_COLUMNS` of the article of ``slug``.
+
+    It belongs to no session, so it may be kept between requests and shared
+    by threads (nothing writes to it).
+    """
     columns = [getattr(Article, name) for name in STAMP_COLUMNS]
     row = db.session.execute(select(*columns).where(Article.slug == slug)).first()
-    return None if row is None else tuple(row._asdict().items())
+    return None if row is None else detached_row(Article, row._asdict())
 
 
 def promote_due_articles() -> int:

@@ -380,12 +380,15 @@ class RegionRenderer:
 
     def __call__(self, region: str, context: dict[str, Any]) -> str:
         """Render every visible instance of ``region``; failures are left out."""
-        plugins = registry()
         theme = active_theme()
+        placements = self.placements(theme, region)
+        if not placements:
+            return ""
+        plugins = registry()
         page = {**(g.get("cms_page") or {}), **context}
         identity = page_identity()
         parts = []
-        for placed in self.placements(theme, region):
+        for placed in placements:
             if not plugins.is_enabled(placed.plugin) or not is_visible(placed, identity):
                 continue
             widget = plugins.widget_class(placed.plugin, placed.widget_type)

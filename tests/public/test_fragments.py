@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from cms import generations
 from cms.content import save_article, save_category
 from cms.content.site import set_setting
 from cms.content.taxonomy import delete_category, delete_tag, save_tag
@@ -74,6 +75,27 @@ def test_the_second_answer_comes_from_fragments_with_one_statement(site):
     assert first[0] == second[0] == 200
     assert "Nội dung đầu tiên" in second[1]
     assert len(statements) == 1, statements  # the generation counters, nothing else
+
+
+def test_the_counters_are_read_without_starting_the_session(app, make_article):
+    make_article("Bài mới")
+    with app.app_context():
+        numbers = generations.current()
+        assert numbers.get(generations.ARTICLES, 0) >= 1
+        assert not db.session().in_transaction()  # a page from fragments never starts it
+
+
+def test_in_a_transaction_the_counters_are_read_in_it(app, make_article):
+    article = make_article("Bài mới")
+    with app.app_context():
+        before = generations.current()[generations.ARTICLES]
+        db.session.get(Article, article.id).title = "Bài đã sửa"
+        db.session.flush()  # bumps the counter, uncommitted
+        generations.forget()
+        assert generations.current()[generations.ARTICLES] == before + 1  # its own change
+        db.session.rollback()
+        generations.forget()
+        assert generations.current()[generations.ARTICLES] == before
 
 
 @pytest.mark.parametrize(

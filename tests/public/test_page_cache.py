@@ -90,6 +90,13 @@ def test_signed_in_editors_never_get_nor_leave_a_cached_page(client, signed_in, 
     assert state(client.get(url)) == "miss"  # the editor's page was not stored
 
 
+def test_a_signed_in_page_varies_on_the_session_cookie(client, signed_in, article):
+    signed_in("editor")
+    response = client.get(f"/news/{article.slug}")
+    assert response.status_code == 200
+    assert "cookie" in response.headers.get("Vary", "").lower()
+
+
 def test_requests_with_credentials_or_other_methods_bypass_the_cache(client, article):
     url = f"/news/{article.slug}"
     client.get(url)
