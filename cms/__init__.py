@@ -1,4 +1,9 @@
-"""Portal CMS: a lightweight CMS for news portals, with plugin widgets."""
+"""Portal CMS: a lightweight CMS for news portals, with plugin widgets.
+
+The factory imports the modules it wires together when it runs, not here:
+they import this package, and ``import cms.models`` (a script, a plugin, a
+test) must not load the whole site with it.
+"""
 
 from __future__ import annotations
 

@@ -12,9 +12,21 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from cms import bench_data, create_app, page_cache
+from cms.admin.users import create_user
+from cms.content.errors import ContentError
 from cms.content.identity import record_identity
+from cms.content.site import get_setting, set_setting
 from cms.db import BUSY, DOWN, database_trouble
+from cms.demo import build_demo
 from cms.extensions import db
+from cms.models import ApiToken, User
+from cms.plugins import PluginError, registry
+from cms.plugins.migrations import MigrationError
+from cms.themes import manager
+from cms.themes.check import check_theme
+from cms.themes.manifest import NAME_RE
+from cms.transfer import TransferError, export_site, import_site
 
 cms_group = AppGroup("cms", help="Manage a Portal CMS site.")
 
@@ -30,10 +42,6 @@ def init_command() -> None:
     status 1) while the rest of the site is migrated.
     """
     from pathlib import Path
-
-    from cms import bench_data
-    from cms.plugins import registry
-    from cms.plugins.migrations import MigrationError
 
     try:
         report = registry().migrate_all()
@@ -61,8 +69,6 @@ def init_command() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a back-office user with a password."""
-    from cms.models import User
-
     email = email.strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
@@ -77,8 +83,6 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
             "the password must have at least 10 characters", param_hint="password"
         )
     # The same service as the back office: one set of rules for every way in.
-    from cms.admin.users import create_user
-    from cms.content.errors import ContentError
 
     try:
         create_user({"email": email, "name": name, "role": role, "password": password})
@@ -99,8 +103,6 @@ def token_group() -> None:
 @click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
 def token_create_command(email: str, name: str) -> None:
     """Create an API token for a user; the token is printed alone on the last line."""
-    from cms.models import ApiToken, User
-
     user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar()
     if user is None:
         raise click.BadParameter(f"no user with email {email}", param_hint="EMAIL")
@@ -121,9 +123,6 @@ def themes_group() -> None:
 @themes_group.command("list")
 def themes_list_command() -> None:
     """List installed themes; the active one is marked with ``*``."""
-    from cms.content.site import get_setting
-    from cms.themes import manager
-
     active = get_setting("theme")
     for theme in manager().themes.values():
         mark = "*" if theme.name == active else " "
@@ -135,10 +134,6 @@ def themes_list_command() -> None:
 @click.argument("name")
 def themes_use_command(name: str) -> None:
     """Make theme NAME the one readers see."""
-    from cms.content.site import set_setting
-    from cms.themes import manager
-    from cms.themes.manifest import NAME_RE
-
     if not NAME_RE.match(name) or name not in manager().themes:
         known = ", ".join(manager().themes)
         raise click.BadParameter(f"no theme named {name!r} (installed: {known})", param_hint="NAME")
@@ -151,8 +146,6 @@ def themes_use_command(name: str) -> None:
 @click.argument("name")
 def themes_check_command(name: str) -> None:
     """Check theme NAME: manifest, templates, regions, and every widget in every region."""
-    from cms.themes.check import check_theme
-
     problems = check_theme(current_app, name)
     if problems == [f"no theme named {name!r}"]:
         raise click.BadParameter(problems[0], param_hint="NAME")
@@ -166,8 +159,6 @@ def themes_check_command(name: str) -> None:
 @cms_group.command("demo")
 def demo_command() -> None:
     """Fill an empty site with a realistic Vietnamese demo portal (safe to run twice)."""
-    from cms.demo import build_demo
-
     created = build_demo()
     if created:
         click.echo(f"Demo portal created: {created}.")
@@ -181,9 +172,7 @@ def demo_command() -> None:
 @click.option("--seed", type=int, default=None, help="Repeat the same texts and choices.")
 def bench_data_command(articles: int, views: int, seed: int | None) -> None:
     """Add many articles and page views quickly, for load benchmarks (never on a real site)."""
-    from cms.bench_data import fill
-
-    click.echo(fill(articles, views, seed=seed).line())
+    click.echo(bench_data.fill(articles, views, seed=seed).line())
 
 
 @cms_group.command("export")
@@ -191,8 +180,6 @@ def bench_data_command(articles: int, views: int, seed: int | None) -> None:
 def export_command(file: str) -> None:
     """Write the whole site (content, users, settings, widgets, plugin states, media) to FILE."""
     from pathlib import Path
-
-    from cms.transfer import export_site
 
     try:
         report = export_site(Path(file))
@@ -213,8 +200,6 @@ def import_command(file: str) -> None:
     """Load a site from FILE (made by cms export) into an empty site, all or nothing."""
     from pathlib import Path
 
-    from cms.transfer import TransferError, import_site
-
     try:
         report = import_site(Path(file))
     except TransferError as exc:
@@ -232,7 +217,6 @@ def import_command(file: str) -> None:
 
 def main() -> None:
     """Entry point of the ``cms`` console script."""
-    from cms import create_app
 
     def make_app() -> Any:
         try:
@@ -267,8 +251,6 @@ def plugins_group() -> None:
 @plugins_group.command("list")
 def plugins_list_command() -> None:
     """List plugins with their state (enabled, disabled, paused, broken)."""
-    from cms.plugins import registry
-
     plugins = registry()
     states = plugins.states()
     for name, plugin in sorted(plugins.plugins.items()):
@@ -285,8 +267,6 @@ def plugins_list_command() -> None:
 
 
 def _set_plugin(name: str, enabled: bool) -> None:
-    from cms.plugins import PluginError, registry
-
     try:
         registry().set_enabled(name, enabled)
     except PluginError as exc:
@@ -319,8 +299,6 @@ def cache_group() -> None:
 @cache_group.command("clear")
 def cache_clear_command() -> None:
     """Drop every cached page, on every worker and host (after a change made outside the CMS)."""
-    from cms import page_cache
-
     if page_cache.get_page_cache() is None:
         click.echo("The page cache is off (CMS_PAGE_CACHE=0): nothing to clear.")
         return

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from cms.db import BUSY, database_trouble
 from cms.extensions import db, limiter
 from cms.i18n import number
+from cms.themes import render
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +194,6 @@ def _render_error_page(status: int, title: str, message: str, *, without_databas
     that only the database can fill (menus, widget regions, plugin hooks, the
     logo) are left out.
     """
-    from cms.themes import render
-
     context: dict[str, Any] = {"status": status, "title": title, "message": message}
     if without_database:
         g.setdefault("cms_settings", {})
@@ -273,7 +272,6 @@ def handle_csrf_error(exc: CSRFError) -> Any:
             return render_template("admin/error.html", status=400, message=message), 400
         except SQLAlchemyError as fault:  # the back-office layout reads settings
             return handle_database_error(fault)
-    from cms.themes import render
 
     try:
         html = render("public/error.html", status=400, title=_title(400), message=message)

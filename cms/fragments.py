@@ -145,6 +145,8 @@ def _may_keep() -> bool:
     if generations.moved():
         return False
     session = db.session()
+    if not session.identity_map:  # nothing loaded: nothing changed or deleted (the usual page)
+        return not session.new
     return not (session.new or session.dirty or session.deleted)
 
 

@@ -31,7 +31,7 @@ def select_timezone() -> str:
 
 
 def _setting(key: str, fallback: str) -> str:
-    from cms.content.site import get_setting
+    from cms.content.site import get_setting  # the content layer imports this module
 
     try:
         return get_setting(key) or fallback

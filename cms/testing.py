@@ -38,7 +38,12 @@ from sqlalchemy import create_engine, inspect, text
 
 from cms import create_app, store
 from cms.config import normalise_database_url
+from cms.content import save_article, save_category
 from cms.extensions import db
+from cms.models import ApiToken, User
+from cms.plugins import registry
+from cms.plugins.placement import add_instance
+from cms.themes import active_theme
 
 #: Environment variable naming the database the suite runs on (default: SQLite files).
 DATABASE_ENV = "CMS_TEST_DATABASE_URL"
@@ -248,7 +253,6 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., Any]:
     """Create a user: ``make_user("a@example.org", role="editor", password="...")``."""
-    from cms.models import User
 
     def factory(
         email: str = "editor@example.org",
@@ -277,7 +281,6 @@ def make_article(app: Flask) -> Callable[..., Any]:
     the active plugins hear ``article_created`` (and ``article_published``)
     after the commit, exactly as when an editor saves in the back office.
     """
-    from cms.content import save_article
 
     def factory(title: str = "Tin tức", **fields: Any) -> Any:
         fields.setdefault("status", "published")
@@ -295,7 +298,6 @@ def make_article(app: Flask) -> Callable[..., Any]:
 @pytest.fixture
 def make_category(app: Flask) -> Callable[..., Any]:
     """Create a category; returns an object with its ``id``, ``slug`` and ``name``."""
-    from cms.content import save_category
 
     def factory(name: str = "Tin tức", **fields: Any) -> Any:
         with app.app_context():
@@ -311,7 +313,6 @@ def make_category(app: Flask) -> Callable[..., Any]:
 @pytest.fixture
 def api_token(app: Flask, make_user: Callable[..., Any]) -> Callable[..., str]:
     """Issue an API token for a new user of the given role: ``api_token("admin")``."""
-    from cms.models import ApiToken, User
 
     def factory(role: str = "admin", email: str | None = None) -> str:
         user = make_user(email=email or f"{role}-token@example.org", role=role)
@@ -334,7 +335,6 @@ def enable_plugin(app: Flask) -> Callable[[str], Any]:
     for a plugin that is not loaded (the message says why when it is broken),
     and ``AssertionError`` if the plugin is still not active (paused or held).
     """
-    from cms.plugins import registry
 
     def factory(name: str) -> Any:
         with app.app_context():
@@ -374,8 +374,6 @@ def place_widget(app: Flask) -> Callable[..., WidgetRef]:
     settings. Raises :class:`cms.content.ContentError` for an unknown type, theme or
     region, as the back office would refuse them. Every worker sees it at once.
     """
-    from cms.plugins.placement import add_instance
-    from cms.themes import active_theme
 
     def factory(
         widget_type: str,

@@ -18,9 +18,11 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from cms.admin.forms import LoginForm
 from cms.admin.menu import MenuItem, add_menu_item, menu_for
 from cms.admin.permissions import role_required
 from cms.errors import add_rate_limit_retry_after, handle_database_error
+from cms.extensions import login_manager
 from cms.plugins import AdminView, Plugin, registry
 from cms.plugins.checks import PluginCheckError
 from cms.themes.engine import AdminLoader
@@ -63,7 +65,7 @@ CORE_MENU = [MenuItem("admin.dashboard", _l("Dashboard"), order=0)]
 
 @bp.context_processor
 def _admin_context() -> dict[str, Any]:
-    from cms.admin.articles import editor_assets
+    from cms.admin.articles import editor_assets  # its module imports this package's ``bp``
 
     return {"admin_menu": menu_for(current_user), "rich_editor": editor_assets}
 
@@ -79,8 +81,6 @@ def _admin_error(exc: HTTPException) -> Any:
     message = messages.get(status, exc.description or "")
     try:
         if status == 429 and request.endpoint == "admin.login":
-            from cms.admin.forms import LoginForm
-
             html = render_template("admin/login.html", form=LoginForm(), limited=message)
         else:
             html = render_template("admin/error.html", status=status, message=message)
@@ -166,8 +166,6 @@ def mount_plugin_admin(app: Flask, plugin: Plugin) -> None:
 def init_app(app: Flask) -> None:
     """Register the back office, its menu, its template loader and the sign-in settings."""
     from importlib import import_module
-
-    from cms.extensions import login_manager
 
     items = list(CORE_MENU)
     for name in SCREENS:  # importing a screen module registers its routes on ``bp``

@@ -43,9 +43,11 @@ from cms.content.revisions import (
 )
 from cms.content.taxonomy import all_categories
 from cms.extensions import db
+from cms.i18n import datetime_
 from cms.models import ARTICLE_STATUSES, Article, Category, Media, User, utcnow
 from cms.paging import last_page, page_number, page_or_404
 from cms.security import safe_next
+from cms.themes import render
 
 #: Menu entries of these screens.
 MENU = [
@@ -376,8 +378,6 @@ def _save(form: ArticleForm, article: Article | None) -> Any:
         record("article.unpublish", article, _("Unpublished %(article)s", article=summary))
     db.session.commit()
     if article.status == "scheduled":
-        from cms.i18n import datetime_
-
         flash(
             _(
                 "Saved. The article will be published on %(when)s.",
@@ -446,8 +446,6 @@ _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 @role_required(*ANY_ROLE)
 def article_preview(article_id: int) -> Any:
     """The article as readers would see it in the active theme, under a "Preview" banner."""
-    from cms.themes import render
-
     article = _editable(article_id)
     shown = PreviewArticle(article)
     g.cms_page = {"kind": "article", "article": shown}
@@ -530,7 +528,6 @@ def article_revision_restore(article_id: int, revision_id: int) -> Any:
         return redirect(
             url_for("admin.article_revision", article_id=article_id, revision_id=revision_id)
         )
-    from cms.i18n import datetime_
 
     when = datetime_(revision.created_at)
     record(

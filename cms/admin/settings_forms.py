@@ -25,6 +25,8 @@ from wtforms.validators import DataRequired, StopValidation, ValidationError
 from cms.admin.forms import StoredLength, clean_block, clean_line
 from cms.admin.user_forms import valid_email
 from cms.content.slugs import RESERVED_SLUGS
+from cms.extensions import db
+from cms.models import Media
 
 #: Names of the languages offered, each written in itself.
 LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -159,9 +161,6 @@ def _valid_phone(form: FlaskForm, field: Field) -> None:
 
 
 def _existing_media(form: FlaskForm, field: Field) -> None:
-    from cms.extensions import db
-    from cms.models import Media
-
     if field.data is not None and db.session.get(Media, field.data) is None:
         raise ValidationError(_l("Choose an image from the list, or no logo."))
 

@@ -15,6 +15,7 @@ from cms.audit import record
 from cms.content.site import set_setting
 from cms.extensions import db
 from cms.themes import active_theme, manager
+from cms.themes.check import check_theme
 
 #: Menu entries of these screens.
 MENU = [MenuItem("admin.themes", _l("Themes"), roles=("admin",), order=45, section="admin.theme")]
@@ -39,8 +40,6 @@ def themes() -> Any:
 @role_required("admin")
 def use_theme() -> Any:
     """Make a theme the one readers see, after checking it."""
-    from cms.themes.check import check_theme
-
     name = request.form.get("name", "")
     if name not in manager().themes:
         abort(404)

@@ -14,6 +14,7 @@ from wtforms.validators import Length
 from cms.admin import bp
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import role_required
+from cms.admin.plugins import form_values
 from cms.audit import record
 from cms.content.errors import ContentError
 from cms.content.taxonomy import all_categories
@@ -135,8 +136,6 @@ def widget_edit(instance_id: int) -> Any:
                 "category_ids": list(form.categories.data or []),
             }
             if settings_form is not None:
-                from cms.admin.plugins import form_values
-
                 fields["settings"] = form_values(settings_form)
             try:
                 placement.update_instance(instance, **fields)

@@ -22,6 +22,7 @@ from cms.content.articles import save_article
 from cms.content.media import media_name, visible_text
 from cms.content.taxonomy import current_tag_names
 from cms.extensions import db
+from cms.i18n import datetime_
 from cms.models import Article, ArticleRevision, Category, Media, User
 
 #: Fields a restore brings back. The status, publish time and address (slug) stay as
@@ -218,7 +219,6 @@ def article_state(article: Article) -> tuple[Any, ...]:
 
 def compare(revision: ArticleRevision, article: Article) -> list[FieldChange]:
     """Each field of ``revision`` beside the article's current value, with line diffs."""
-    from cms.i18n import datetime_
 
     def when(value: datetime | None) -> str:
         return datetime_(value) if value else "—"

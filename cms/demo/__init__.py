@@ -20,9 +20,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from cms.content import get_setting, make_slug, save_article, save_category, save_page, set_setting
+from cms.content.errors import ContentError
 from cms.content.media import delete_media_file, store_image
+from cms.demo.articles import ARTICLES
+from cms.demo.images import render
+from cms.demo.site import CATEGORIES, EDITOR, PAGES, SETTINGS
 from cms.extensions import db
 from cms.models import Article, Category, Media, Page, Setting, User, utcnow
+from cms.plugins import placement, registry
+from cms.themes import manager
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +91,6 @@ class _Builder:
 
     def build(self) -> None:
         """Settings, the editor, categories, articles (with images) and pages."""
-        from cms.demo.site import SETTINGS
-
         set_setting(MARKER, {"version": VERSION, "built_at": self.now.isoformat()})
         db.session.flush()  # a second `cms demo` running at the same time fails here
         for key, value in SETTINGS.items():
@@ -101,10 +105,6 @@ class _Builder:
 
     def _widgets(self) -> None:
         """Place every bundled widget that is installed in sensible regions of both themes."""
-        from cms.content.errors import ContentError
-        from cms.plugins import placement, registry
-        from cms.themes import manager
-
         plugins = registry()
         for full_type, regions, title in WIDGETS:
             plugin, _dot, kind = full_type.partition(".")
@@ -120,8 +120,6 @@ class _Builder:
 
     def _editor(self) -> User:
         """The editor who signs the articles (an existing account with that email is reused)."""
-        from cms.demo.site import EDITOR
-
         user = db.session.execute(select(User).where(User.email == EDITOR["email"])).scalar()
         if user is None:
             user = User(email=EDITOR["email"], name=EDITOR["name"], role=EDITOR["role"])
@@ -132,8 +130,6 @@ class _Builder:
         return user
 
     def _categories(self) -> None:
-        from cms.demo.site import CATEGORIES
-
         for item in CATEGORIES:
             parent = self.categories[item.parent] if item.parent else None
             category = save_category(
@@ -149,9 +145,6 @@ class _Builder:
             self.categories[item.key] = category
 
     def _articles(self) -> None:
-        from cms.demo.articles import ARTICLES
-        from cms.demo.site import CATEGORIES
-
         scenes = {c.key: c.scenes for c in CATEGORIES}
         for index, item in enumerate(ARTICLES):
             category = self.categories[item.category]
@@ -177,9 +170,6 @@ class _Builder:
 
     def _image(self, scene: str, seed: int, title: str, category: Category) -> int:
         """Draw and store one illustration; returns its media id."""
-        from cms.demo.images import render
-        from cms.demo.site import SETTINGS
-
         picture, alt = render(scene, seed, caption=f"{category.name} · {SETTINGS['site_name']}")
         media = store_image(
             picture,
@@ -193,8 +183,6 @@ class _Builder:
 
     def _pages(self) -> None:
         """The pages, then their bodies (which link to one another, so come second)."""
-        from cms.demo.site import PAGES
-
         for item in PAGES:
             parent = self.pages[item.parent] if item.parent else None
             page = save_page(

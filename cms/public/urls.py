@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import url_for
 
+from cms import generations
 from cms.content.site import get_setting
+from cms.extensions import db
 from cms.models import Article, Category, Media, Page, Tag
 
 
@@ -57,8 +59,6 @@ def logo_url() -> str:
 
     Read again when the settings or the media library change.
     """
-    from cms import generations
-    from cms.extensions import db
 
     def load() -> str:
         logo_id = get_setting("logo_id")

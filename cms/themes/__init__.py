@@ -46,7 +46,7 @@ def active_theme() -> str:
     """The name of the theme readers see: the stored setting, else ``CMS_THEME``."""
     if "cms_theme" in g:
         return g.cms_theme
-    from cms.content.site import get_setting
+    from cms.content.site import get_setting  # cms.content imports this, via the plugins
 
     name = get_setting("theme") or current_app.config["THEME"]
     if name not in manager().themes:

@@ -7,6 +7,10 @@ from typing import Any
 from flask import Flask, g
 from jinja2 import TemplateError
 
+from cms.models import Article, utcnow
+from cms.plugins.registry import registry
+from cms.plugins.widgets import PlacedWidget, RegionRenderer
+from cms.themes import render
 from cms.themes.engine import ThemeManager
 
 #: Templates every theme must be able to render (its own copy, a parent's or the core's).
@@ -57,8 +61,6 @@ def check_theme(app: Flask, name: str) -> list[str]:
 
 
 def _sample_article() -> Any:
-    from cms.models import Article, utcnow
-
     now = utcnow()
     return Article(
         id=0, title="Kiểm tra giao diện", slug="kiem-tra-giao-dien", summary="Tóm tắt",
@@ -68,8 +70,6 @@ def _sample_article() -> Any:
 
 
 def _check_layout_regions(app: Flask, regions: tuple[str, ...]) -> list[str]:
-    from cms.themes import render
-
     asked: list[str] = []
 
     def recorder(region: str, context: dict[str, Any]) -> str:
@@ -94,9 +94,6 @@ def _check_layout_regions(app: Flask, regions: tuple[str, ...]) -> list[str]:
 
 
 def _check_widgets(app: Flask, theme: str, regions: tuple[str, ...]) -> list[str]:
-    from cms.plugins.registry import registry
-    from cms.plugins.widgets import PlacedWidget, RegionRenderer
-
     problems = []
     renderer = RegionRenderer()
     article = _sample_article()

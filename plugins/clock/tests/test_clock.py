@@ -5,6 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cms import generations
+from cms.extensions import db
+from cms.models import WidgetInstance
 from plugins.clock.formatting import date_line
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -46,10 +49,6 @@ def test_date_line(moment, locale, fmt, text):
 
 
 def place_clock(app, settings=None):
-    from cms import generations
-    from cms.extensions import db
-    from cms.models import WidgetInstance
-
     with app.app_context():
         instance = WidgetInstance(
             plugin="clock",
