@@ -92,6 +92,7 @@ def configure_extensions(app: Flask) -> None:
     from cms import (
         models,  # noqa: F401  (register the tables on the metadata)
         store,
+        visitor_csrf,
     )
     from cms import sessions as user_sessions
     from cms.db import configure_engine
@@ -103,6 +104,7 @@ def configure_extensions(app: Flask) -> None:
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
     csrf.init_app(app)
+    visitor_csrf.init_app(app)
     login_manager.init_app(app)
     redis_url = app.config.get("REDIS_URL")
     timeout = float(app.config.get("STORE_REDIS_TIMEOUT", 0.3))

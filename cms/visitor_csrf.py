@@ -22,9 +22,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
-from flask import current_app
+from flask import Flask, current_app, g
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from cms.page_view import Visitor
@@ -35,6 +37,8 @@ COOKIE = "cms_csrf"
 COOKIE_MAX_AGE = 14 * 24 * 3600
 #: Namespace of the signatures (never valid as a Flask-WTF token, nor the reverse).
 SALT = "cms-visitor-csrf"
+#: ``flask.g`` key: the visitor whose live widgets are being rendered.
+_LIVE_VISITOR = "cms_live_visitor"
 #: Length of a valid secret (``secrets.token_urlsafe(32)``).
 SECRET_LENGTH = 43
 
@@ -51,6 +55,33 @@ def token_for(visitor: Visitor) -> str:
         secret = secrets.token_urlsafe(32)
     visitor.set_cookie(COOKIE, secret, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax")
     return str(_serializer().dumps(_digest(secret)))
+
+
+@contextmanager
+def live_render(visitor: Visitor) -> Iterator[None]:
+    """Within this block, ``csrf_token()`` in templates gives :func:`token_for` ``visitor``.
+
+    For the live step, whose templates must never put a session's token in a
+    page: the template global answers so wherever the template calls it, in a
+    macro imported without context too.
+    """
+    previous = g.get(_LIVE_VISITOR)
+    setattr(g, _LIVE_VISITOR, visitor)
+    try:
+        yield
+    finally:
+        setattr(g, _LIVE_VISITOR, previous)
+
+
+def csrf_token() -> str:
+    """Template global ``csrf_token()``: the visitor's token in the live step, else Flask-WTF's."""
+    visitor = g.get(_LIVE_VISITOR)
+    return token_for(visitor) if visitor is not None else str(generate_csrf())
+
+
+def init_app(app: Flask) -> None:
+    """Make ``csrf_token()`` in templates :func:`csrf_token` (after Flask-WTF's ``init_app``)."""
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
 
 def is_valid(token: str | None, cookies: Mapping[str, str]) -> bool:

@@ -29,7 +29,6 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -50,7 +49,7 @@ from cms.plugins.base import LIVE_SHARED_MAX, Widget
 from cms.plugins.inline import InlineRenders
 from cms.plugins.registry import registry
 from cms.themes import active_theme
-from cms.visitor_csrf import token_for
+from cms.visitor_csrf import csrf_token, live_render
 
 log = logging.getLogger(__name__)
 
@@ -685,11 +684,13 @@ class RegionRenderer:
             context = {"instance": instance, "settings": settings, "page": identity}
             context["visitor"] = visitor
             # A form's token bound to the visitor's cookie: no session, so cached pages stay so.
-            context["csrf_token"] = partial(token_for, visitor)
+            context["csrf_token"] = csrf_token
             context.update(widget().live_context(instance, identity, visitor) or {})
-        else:
-            context = {"instance": instance, "settings": settings, "page": page}
-            context.update(widget().get_context(instance, page) or {})
+            app.update_template_context(context)
+            with live_render(visitor):
+                return env.get_template(widget.template).render(context)
+        context = {"instance": instance, "settings": settings, "page": page}
+        context.update(widget().get_context(instance, page) or {})
         app.update_template_context(context)
         return env.get_template(widget.template).render(context)
 

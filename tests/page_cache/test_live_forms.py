@@ -37,13 +37,19 @@ FORM_PLUGIN = """
         def live_context(self, instance, page, visitor):
             return {}
 
+    class MacroForm(Form):
+        # The token comes from a macro imported without the template's context.
+        type = "macroform"
+        title = "Live form from a macro"
+        template = "revform/macro_form.html"
+
     class SharedForm(Form):
         # Claims to be the same for every reader: a form token must still never be shared.
         type = "sharedform"
         title = "Shared live form"
         live_max_age = 2.0
 
-    plugin = Plugin(name="revform", title="Live form", widgets=[Form, SharedForm], blueprint=bp,
+    plugin = Plugin(name="revform", title="Live form", widgets=[Form, MacroForm, SharedForm], blueprint=bp,
                     enabled_by_default=True)
 """
 
@@ -56,6 +62,14 @@ def app_config(app_config, tmp_path):
     (folder / "templates" / "revform" / "form.html").write_text(
         '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">'
         "</form>"
+    )
+    (folder / "templates" / "revform" / "macros.html").write_text(
+        '{% macro token_field() %}<input type="hidden" name="csrf_token" '
+        'value="{{ csrf_token() }}">{% endmacro %}'
+    )
+    (folder / "templates" / "revform" / "macro_form.html").write_text(
+        '{% import "revform/macros.html" as forms %}<form method="post">'
+        "{{ forms.token_field() }}</form>"
     )
     yield {**app_config, "PLUGINS_DIR": str(folder.parent)}
     sys.modules.pop("plugins.revform", None)
@@ -77,6 +91,19 @@ def test_a_live_form_sets_no_session_cookie_and_the_reader_stays_cached(app, cli
     cookies = answer.headers.getlist("Set-Cookie")
     assert not any(cookie.startswith("session=") for cookie in cookies), cookies
     assert state(client.get(f"/news/{second.slug}", headers=BROWSER)) == "hit"
+
+
+def test_a_token_from_an_imported_macro_is_the_visitors_too(app, client, make_article):
+    article = make_article("Bài có biểu mẫu từ macro")
+    place(app, "revform", "macroform")
+    app.test_client().get(f"/news/{article.slug}", headers=BROWSER)  # cached
+    answer = client.get(f"/news/{article.slug}", headers=BROWSER)
+    assert state(answer) == "hit"
+    cookies = answer.headers.getlist("Set-Cookie")
+    assert not any(cookie.startswith("session=") for cookie in cookies), cookies
+    assert any(cookie.startswith(f"{COOKIE}=") for cookie in cookies), cookies
+    sent = client.post("/revform/send", data={"csrf_token": _token(answer.text), "text": "xin chào"})
+    assert (sent.status_code, sent.text) == (200, "sent: xin chào")
 
 
 def _token(html: str) -> str:
