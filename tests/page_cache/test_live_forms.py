@@ -49,8 +49,8 @@ FORM_PLUGIN = """
         title = "Shared live form"
         live_max_age = 2.0
 
-    plugin = Plugin(name="revform", title="Live form", widgets=[Form, MacroForm, SharedForm], blueprint=bp,
-                    enabled_by_default=True)
+    plugin = Plugin(name="revform", title="Live form", widgets=[Form, MacroForm, SharedForm],
+                    blueprint=bp, enabled_by_default=True)
 """
 
 
@@ -102,7 +102,8 @@ def test_a_token_from_an_imported_macro_is_the_visitors_too(app, client, make_ar
     cookies = answer.headers.getlist("Set-Cookie")
     assert not any(cookie.startswith("session=") for cookie in cookies), cookies
     assert any(cookie.startswith(f"{COOKIE}=") for cookie in cookies), cookies
-    sent = client.post("/revform/send", data={"csrf_token": _token(answer.text), "text": "xin chào"})
+    form = {"csrf_token": _token(answer.text), "text": "xin chào"}
+    sent = client.post("/revform/send", data=form)
     assert (sent.status_code, sent.text) == (200, "sent: xin chào")
 
 
