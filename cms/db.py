@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from cms.extensions import db
 
@@ -162,7 +162,20 @@ def short_lock_wait(seconds: float) -> Iterator[None]:
     connection goes back to the pool; PostgreSQL: ``SET LOCAL lock_timeout``,
     which ends with the transaction. Other databases: no change.
     """
-    connection = db.session.connection()
+    limit_lock_wait(db.session.connection(), seconds)
+    yield
+
+
+def limit_lock_wait(connection: Connection, seconds: float) -> None:
+    """Make ``connection``'s current transaction wait at most ``seconds`` for a lock.
+
+    What :func:`short_lock_wait` does to the session, for a connection of
+    one's own (a background thread's write that may wait for a later round).
+    SQLite: the connection's busy timeout, restored when it goes back to the
+    pool; PostgreSQL: ``SET LOCAL lock_timeout``, which ends with the
+    transaction; other databases: no change. A statement that cannot get its
+    lock in time raises an error that :func:`database_trouble` calls :data:`BUSY`.
+    """
     millis = max(1, int(seconds * 1000))
     name = connection.dialect.name
     if name == "sqlite":
@@ -170,7 +183,6 @@ def short_lock_wait(seconds: float) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA busy_timeout={millis}")
     elif name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {millis}")
-    yield
 
 
 def database_trouble(exc: BaseException) -> str | None:

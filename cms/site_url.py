@@ -6,7 +6,8 @@ and OpenGraph links, API ``Location``, routing redirects) starts with that
 value, and a request naming another host (``Host`` or, behind trusted
 proxies, ``X-Forwarded-Host``) is refused with 400, ``/healthz`` excepted, so
 a request's host never reaches a URL, a header or a cached page. Without it
-(development) the request's host is used.
+(development) the request's host is used, once it is a valid one
+(:func:`is_valid_host`; any other is refused with 400 too).
 """
 
 from __future__ import annotations
@@ -95,6 +96,20 @@ def _host_and_port(netloc: str) -> tuple[str, int | None] | None:
     return host, (None if port in DEFAULT_PORTS else port)
 
 
+def is_valid_host(host: str) -> bool:
+    """Whether ``host``, a request's host as Werkzeug reads it, names a host URLs can use.
+
+    ``host`` is :attr:`flask.Request.host` (or :func:`werkzeug.wsgi.get_host`):
+    the ``Host`` header (``X-Forwarded-Host`` behind trusted proxies), a default
+    port left out, and ``""`` when the value is empty or holds a character no
+    host holds (a space, ``/``, a control character...). Valid: a DNS name (an
+    IDN in the ASCII form browsers send), an IPv4 address or a bracketed IPv6
+    address, with an optional port (RFC 9110 section 7.2, RFC 3986 section
+    3.2.2). RFC 9112 section 3.2: a request with an invalid ``Host`` gets 400.
+    """
+    return bool(host) and _host_and_port(host) is not None
+
+
 def is_site_host(host: str, site_url: str) -> bool:
     """Whether a request's ``Host`` value names the site of ``site_url``.
 
@@ -145,12 +160,21 @@ def _scheme_and_netloc(site: str) -> tuple[str, str]:
 
 
 def refuse_foreign_host() -> None:
-    """Answer 400 to a request for another host than ``CMS_SITE_URL``'s (``/healthz`` excepted)."""
-    site = current_app.config.get("SITE_URL")
-    if not site or request.path in HOST_EXEMPT_PATHS:
+    """Answer 400 to a request for another host than ``CMS_SITE_URL``'s (``/healthz`` excepted).
+
+    Without ``CMS_SITE_URL``, to a request whose host is not valid
+    (:func:`is_valid_host`): absolute URLs are built on it. The answer is the
+    localized error page (JSON under ``/api/``) of :func:`cms.errors.handle_http_error`.
+    """
+    if request.path in HOST_EXEMPT_PATHS:
         return
-    if not is_site_host(request.host, site):
-        log.warning("refused a request for host %r (the site is %s)", request.host, site)
+    site = current_app.config.get("SITE_URL")
+    if site:
+        if not is_site_host(request.host, site):
+            log.warning("refused a request for host %r (the site is %s)", request.host, site)
+            abort(400)
+    elif not is_valid_host(request.host):
+        log.warning("refused a request for the invalid host %r", request.headers.get("Host"))
         abort(400)
 
 

@@ -65,27 +65,63 @@ class PageBackend(Protocol):
         """Drop every entry; returns how many were dropped."""
 
 
-# Atomic in Redis: store only if no invalidation happened since the render began.
-_PUT = """
+# Redis time in milliseconds, then what makes a tag index a sorted set. An index
+# written by an earlier version (a plain set, without expiry times) becomes one
+# whose members all expire with the set itself (an upper bound of their life).
+_INDEX = """
+if redis.replicate_commands then redis.replicate_commands() end -- TIME, then writes (Redis < 5)
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local function sorted_index(set)
+  if redis.call('TYPE', set).ok ~= 'set' then return end
+  local life = math.max(redis.call('PTTL', set), 0)
+  local members = redis.call('SMEMBERS', set)
+  redis.call('DEL', set)
+  for i = 1, #members, 500 do
+    local scored = {}
+    for j = i, math.min(i + 499, #members) do
+      scored[#scored + 1] = now + life + 1
+      scored[#scored + 1] = members[j]
+    end
+    redis.call('ZADD', set, unpack(scored))
+  end
+  if #members > 0 then redis.call('PEXPIRE', set, life + 1) end
+end
+"""
+
+# Atomic in Redis: store only if no invalidation happened since the render began;
+# index the entry under each tag, scored by the millisecond it is gone by, and
+# drop the members gone by now, so that an index holds the live entries of its
+# tag and lives as long as the longest of them.
+_PUT = (
+    _INDEX
+    + """
 local epoch = tonumber(redis.call('GET', KEYS[1]) or '0')
 if epoch ~= tonumber(ARGV[1]) then return 0 end
 local ttl = tonumber(ARGV[2])
+local life = ttl * 1000 + 1
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ttl)
 for i = 4, #ARGV do
   local set = KEYS[3] .. ARGV[i]
-  redis.call('SADD', set, KEYS[2])
-  if redis.call('TTL', set) < ttl * 2 then redis.call('EXPIRE', set, ttl * 2) end
+  sorted_index(set)
+  redis.call('ZADD', set, now + life, KEYS[2])
+  redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
+  if redis.call('PTTL', set) < life then redis.call('PEXPIRE', set, life) end
 end
 return 1
 """
+)
 
 # Atomic in Redis: move the epoch, then drop the entries of each tag and the tag's index.
-_INVALIDATE = """
+_INVALIDATE = (
+    _INDEX
+    + """
 redis.call('INCR', KEYS[1])
 local dropped = 0
 for i = 1, #ARGV do
   local set = KEYS[2] .. ARGV[i]
-  local members = redis.call('SMEMBERS', set)
+  sorted_index(set)
+  local members = redis.call('ZRANGEBYSCORE', set, now, '+inf')
   for j = 1, #members, 500 do
     dropped = dropped + redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
   end
@@ -93,15 +129,20 @@ for i = 1, #ARGV do
 end
 return dropped
 """
+)
 
 
 class RedisPageBackend:
-    """Entries in Redis (``SET ... EX``), a Redis set per tag; every host shares them.
+    """Entries in Redis (``SET ... EX``), a sorted set per tag; every host shares them.
 
     Keys: ``<prefix>page:<key>`` for entries, ``<prefix>page-tag:<tag>`` for the
-    tag index (it expires after twice the longest entry's lifetime without a
-    new member), ``<prefix>page-epoch``. Every entry is also indexed under
-    :data:`EVERYTHING`, so a purge of everything is one invalidation.
+    tag index (a sorted set), ``<prefix>page-epoch``. An index member is an
+    entry's key, scored by the Unix time in milliseconds (Redis ``TIME``) its
+    entry is gone by; each :meth:`put` under a tag drops the members gone by
+    then, and the index expires with its longest-lived entry, so a busy tag
+    (``layout``, ``*``) holds no more keys than were stored under it in the
+    last ``ttl`` seconds. Every entry is also indexed under :data:`EVERYTHING`,
+    so a purge of everything is one invalidation.
     """
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:

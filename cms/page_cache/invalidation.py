@@ -13,19 +13,30 @@ CLI, import, scheduler, plugins):
 Each change writes a :class:`~cms.models.PageCachePurge` row **in its own
 transaction**, so it exists exactly when the change does. When the session
 commits, the tags are applied to the page cache at once (every worker of the
-host, or every host with Redis, shares it). Every process also reads the new
-rows about once a second (:class:`PurgeLog`) and applies them: hosts without
-Redis, each with its own cache, agree within about a second, and a change
-made while the cache was unreachable is applied once it answers.
+host, or every host with Redis, shares it). A thread of every process also
+reads the new rows about once a second (:class:`PurgeLog`), with the
+generation counters, and applies them: hosts without Redis, each with its
+own cache, agree within about a second, and a change made while the cache
+was unreachable is applied once it answers. Cache hits only use what that
+thread read last, so a database that stops answering never holds a hit up.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
 import logging
+import os
+import socket
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -33,7 +44,8 @@ from sqlalchemy import delete, event, func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from cms.models import PageCachePurge, utcnow
+from cms.db import limit_lock_wait
+from cms.models import Generation, PageCachePurge, utcnow
 from cms.page_cache.tags import bulk_tags, generation_tags, row_tags
 
 log = logging.getLogger(__name__)
@@ -47,6 +59,22 @@ RECENT = 120.0
 KEEP_FOR = timedelta(days=1)
 #: Seconds between two deletions of old rows by one process.
 PRUNE_EVERY = 3600.0
+#: Seconds the deletion of old rows waits at most for a lock (it is tried again later).
+PRUNE_LOCK_WAIT = 0.1
+#: Seconds a request waits at most for a poll it needs (the first of a process, or one
+#: begun after this process moved a counter); then it goes to Flask.
+WAIT = 1.0
+#: Seconds after which what the last poll read is stale, unless twice the poll interval
+#: is longer: requests then go to Flask until a poll succeeds.
+STALE_AFTER = 3.0
+#: Seconds after which a poll that has not returned is given up: a new thread polls.
+STUCK_AFTER = 30.0
+#: Seconds without a request after which a process's poll thread ends (a request restarts it).
+IDLE_AFTER = 60.0
+#: The name of the poll threads.
+THREAD_NAME = "cms-page-cache-poll"
+#: Most ranges of ids an :class:`AppliedMark` keeps (the oldest go first).
+MARK_RANGES = 256
 
 
 def _page_cache() -> Any:
@@ -146,63 +174,402 @@ def listen(target: Any = Session) -> None:
             event.listen(target, name, function)
 
 
-class PurgeLog:
-    """Reads the purge rows other processes wrote and applies them (one per page cache).
+def applied_mark(folder: str | Path, backend: Any) -> AppliedMark | None:
+    """The :class:`AppliedMark` of the page store ``backend`` writes to, kept in ``folder``.
 
-    :meth:`poll` reads at most once per ``interval`` seconds (indexed
-    queries): the rows newer than the newest seen, and those of the last
-    :data:`RECENT` seconds not seen yet (a transaction that committed after
-    later ones). The first poll of a process applies the rows of the last
-    ``replay`` seconds (the cache's lifetime): changes made while it was
-    stopped, or while the page cache was off, cannot outlive it. While rows
-    could not be applied (the cache refused the writes), :attr:`behind` is
-    true and the cache answers nothing; they are read again next time. Rows
-    older than :data:`KEEP_FOR` are deleted once an hour.
+    ``None`` for a store this module cannot name (then every process applies
+    every purge row itself). A SQLite file is named by host and real path, a
+    Redis store by server, database and key prefix: processes share a mark
+    exactly when they share the store and the folder (the instance folder).
+    """
+    path = getattr(backend, "path", None)
+    client = getattr(backend, "client", None)
+    prefix = getattr(backend, "prefix", None)
+    if isinstance(path, str):
+        name = f"sqlite {socket.gethostname()} {os.path.realpath(path)}"
+    elif client is not None and isinstance(prefix, str):
+        settings = getattr(getattr(client, "connection_pool", None), "connection_kwargs", {})
+        server = settings.get("path") or f"{settings.get('host')}:{settings.get('port')}"
+        name = f"redis {server} {settings.get('db', 0)} {prefix}"
+    else:
+        return None
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return AppliedMark(Path(folder) / f"page_cache_applied-{digest}.json")
+
+
+class AppliedMark:
+    """The ids of the purge rows already applied to one shared page store, in a file of the host.
+
+    A process that applied purge rows to the store (after its own commit, or
+    from a poll) adds their ids here; the polls of the other processes of the
+    host, and the first poll of a new one, then leave the store alone for the
+    rows found here and only forget what they hold themselves (the site
+    state after a ``layout`` purge). Ids are kept as ranges of consecutive
+    ids, at most :data:`MARK_RANGES`, the lowest dropped first.
+
+    A shortcut, never a source of truth: an id is added only after its purge
+    was applied to the store, so a row found here never hides a purge the
+    store did not get; a row missing here (never added, lost to a concurrent
+    writer, the file unwritable or deleted) is simply applied once more, as
+    every process did before. The file (JSON, ``{"ranges": [[first, last],
+    ...]}``) is replaced atomically. Never raises.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        #: The file.
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._ranges: list[tuple[int, int]] = []
+
+    def known(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` whose purge the store is known to have taken."""
+        with self._lock:
+            ranges = self._load()
+        return {int(i) for i in ids if _covers(ranges, int(i))}
+
+    def highest(self) -> int | None:
+        """The highest id noted, or ``None``."""
+        with self._lock:
+            ranges = self._load()
+        return ranges[-1][1] if ranges else None
+
+    def add(self, ids: Iterable[int]) -> None:
+        """Note that the purges of the rows ``ids`` were applied to the store."""
+        new = sorted({int(i) for i in ids})
+        if not new:
+            return
+        with self._lock:
+            current = self._load()
+            if all(_covers(current, i) for i in new):
+                return
+            self._write(_merge(current, new))
+
+    def clear(self) -> None:
+        """Forget every id (they belong to another history of the purge log)."""
+        with self._lock:
+            self._write([])
+
+    def _write(self, ranges: list[tuple[int, int]]) -> None:
+        """Replace the file with ``ranges`` (the caller holds the lock); never raises."""
+        temporary = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            with os.fdopen(handle, "w") as out:
+                json.dump({"ranges": ranges}, out)
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            log.debug("page cache: %s cannot be written: %s", self.path, exc)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            return
+        self._ranges, self._stamp = ranges, self._stat()
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_ino, found.st_mtime_ns, found.st_size
+
+    def _load(self) -> list[tuple[int, int]]:
+        """The ranges in the file, read again only when it changed (the caller holds the lock)."""
+        stamp = self._stat()
+        if stamp is None:
+            self._stamp, self._ranges = None, []
+        elif stamp != self._stamp:
+            try:
+                data = json.loads(self.path.read_text())
+                ranges = sorted((int(first), int(last)) for first, last in data["ranges"])
+            except (OSError, ValueError, TypeError, KeyError) as exc:
+                log.debug("page cache: %s cannot be read: %s", self.path, exc)
+                ranges = []
+            self._stamp, self._ranges = stamp, ranges
+        return self._ranges
+
+
+def _covers(ranges: list[tuple[int, int]], number: int) -> bool:
+    """Whether one of the sorted, disjoint ``ranges`` (first, last) holds ``number``."""
+    at = bisect.bisect_right(ranges, (number, float("inf"))) - 1
+    return at >= 0 and ranges[at][0] <= number <= ranges[at][1]
+
+
+def _merge(ranges: list[tuple[int, int]], numbers: list[int]) -> list[tuple[int, int]]:
+    """``ranges`` with ``numbers`` (sorted) added: sorted, disjoint, at most :data:`MARK_RANGES`."""
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted([*ranges, *((n, n) for n in numbers)]):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged[-MARK_RANGES:]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one successful poll read, for requests to use without reading the database."""
+
+    #: ``time.monotonic()`` when the poll began: every change committed before is in it.
+    started: float
+    #: The generation counters (:mod:`cms.generations`), name -> value; never changed.
+    counters: dict[str, int]
+
+
+class PurgeLog:
+    """Reads the purge rows other processes wrote, and the generation counters (one per page cache).
+
+    **In a thread.** One thread per process (:data:`THREAD_NAME`), started by
+    the first request that needs it (:meth:`view`), so a pre-forking server's
+    master starts none and each forked worker its own, reads the database
+    every ``interval`` seconds: the rows newer than the newest seen, and those
+    of the last :data:`RECENT` seconds not seen yet (a transaction that
+    committed after later ones), which it applies, then the generation
+    counters, kept as a :class:`Snapshot`. Requests only take the last
+    snapshot (:meth:`view`): a database that accepts connections and never
+    answers (a stopped server still acknowledges TCP, so no socket timeout
+    or keepalive notices it) holds up that thread, never a request. A request
+    waits at most ``wait`` seconds, and only for a poll it needs: the first
+    one of the process, one begun after it (``interval`` 0, tests), or one
+    begun after this process moved a counter (read-your-writes). A snapshot
+    older than ``stale_after`` seconds (the last poll failed or hangs) is
+    given to no request: they go to Flask, which answers 503 if the database
+    is in trouble, instead of serving pages that other hosts may have
+    changed. A poll that has not returned after :data:`STUCK_AFTER` seconds
+    is given up (a connection to a vanished server can block for hours): the
+    next request starts another thread. The thread ends when no request came
+    for :data:`IDLE_AFTER` seconds, or when its engine is disposed.
+
+    **What is applied.** The first poll of a process applies the rows of the
+    last ``replay`` seconds (the cache's lifetime): a change made while no
+    process applied it to this store (every worker stopped, a writer with
+    the page cache off, a store that refused the purge) cannot outlive it.
+    Rows are applied once per store, not once per process: whoever applies
+    rows to the store (a poll, or the writer right after its commit) notes
+    their ids in ``mark`` (:class:`AppliedMark`), and a poll (the first one
+    too) leaves the store alone for the rows noted there, calling ``forget``
+    with their tags instead, so each process still drops what it holds
+    itself. The protection stays whole: a row is noted only once the store
+    took it, and a row nobody noted (a change made while the store was
+    unreachable or every worker stopped, a row committed out of order, a
+    writer with the page cache off) is applied by the first poll that reads
+    it. A mark that knows ids above the highest of the log (the database
+    was recreated, its ids start again) is cleared by the first poll of a
+    process. While rows could not be applied (the cache refused the writes),
+    :attr:`behind` is true and the cache answers nothing; they are read
+    again next time. Rows older than :data:`KEEP_FOR` are deleted once an
+    hour. ``after_poll`` runs in the thread after each successful poll,
+    before its snapshot is given to requests (to reload the site state).
     """
 
     def __init__(
-        self, apply: Callable[[set[str]], bool], interval: float = 1.0, replay: float = 300.0
+        self,
+        apply: Callable[[set[str]], bool],
+        interval: float = 1.0,
+        replay: float = 300.0,
+        *,
+        stale_after: float | None = None,
+        wait: float = WAIT,
+        mark: AppliedMark | None = None,
+        forget: Callable[[set[str]], None] | None = None,
+        after_poll: Callable[[], None] | None = None,
     ) -> None:
         self.apply = apply
-        self.interval = float(interval)
+        #: Seconds between two polls; 0: a poll for every request that needs one.
+        self.interval = max(0.0, float(interval))
         self.replay = float(replay)
+        #: Age in seconds of a snapshot no request may use.
+        self.stale_after = (
+            max(STALE_AFTER, 2 * self.interval) if stale_after is None else float(stale_after)
+        )
+        #: Seconds a request waits at most for a poll.
+        self.wait = max(0.0, float(wait))
+        self.mark = mark
+        self.forget = forget
+        self.after_poll = after_poll
         #: Whether purges are known that the cache has not taken yet.
         self.behind = False
-        self._lock = threading.Lock()
+        #: What the last successful poll read, or ``None`` before the first one.
+        self.snapshot: Snapshot | None = None
         self._newest: int | None = None
         self._seen: dict[int, float] = {}
         self._next = 0.0
         self._next_prune = time.monotonic() + PRUNE_EVERY
+        self._engine: Any = None
+        self._pool: Any = None
+        self._used = time.monotonic()
+        self._closed = False
+        self._reset_threads()
+        _LOGS.add(self)
+
+    def _reset_threads(self) -> None:
+        """New locks and no thread: at creation, and in a forked child (the parent's aren't its)."""
+        self._lock = threading.Lock()  # one poll at a time
+        self._seen_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._done = threading.Condition()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._abandoned: threading.Thread | None = None
+        self._round_number = 0
+        self._polling_since: float | None = None
+        self._attempted = float("-inf")
 
     def soon(self) -> None:
-        """Poll on the next request, whatever the interval."""
+        """Poll now, whatever the interval."""
         self._next = 0.0
+        self._wake.set()
 
     def failed(self) -> None:
-        """A purge could not be applied: answer nothing from the cache until the poll applies it."""
+        """A purge could not be applied: answer nothing from the cache until a poll applies it."""
         self.behind = True
-        self._next = 0.0
+        self.soon()
 
     def due(self) -> bool:
-        """Whether :meth:`poll` would read now (so a caller need not look up an engine first)."""
+        """Whether :meth:`poll` would read now."""
         return time.monotonic() >= self._next
 
     def poll(self, engine: Any) -> None:
-        """Apply the new rows, if ``interval`` seconds passed since the last poll. Never raises."""
-        now = time.monotonic()
-        if now < self._next or not self._lock.acquire(blocking=False):
+        """Poll now on the calling thread, if ``interval`` seconds passed since the last poll.
+
+        For tools and tests: requests use :meth:`view`. Never raises.
+        """
+        if self.due():
+            self._round(engine, blocking=False)
+
+    def start(self, engine: Any) -> None:
+        """Start this process's poll thread on ``engine`` unless it runs (cheap: every request)."""
+        thread = self._thread
+        if (
+            thread is not None
+            and self._engine is engine
+            and self._pool is engine.pool
+            and thread.is_alive()
+        ):
             return
+        with self._start_lock:
+            thread = self._thread
+            same = self._engine is engine and self._pool is engine.pool
+            if self._closed or (same and thread is not None and thread.is_alive()):
+                return
+            self._engine, self._pool = engine, engine.pool
+            self._used = time.monotonic()
+            self._next = 0.0
+            self._thread = threading.Thread(
+                target=_poll_in_background,
+                args=(weakref.ref(self), engine.pool),
+                name=THREAD_NAME,
+                daemon=True,
+            )
+            self._thread.start()
+
+    def view(self, engine: Any, since: float = 0.0) -> Snapshot | None:
+        """The last snapshot, if it is fresh and its poll began at ``since`` or later.
+
+        ``since`` is a ``time.monotonic()`` value. Fresh: begun less than
+        ``stale_after`` seconds ago, or, with an ``interval`` of 0, after this
+        call. Starts the thread (:meth:`start`) and, when the last snapshot
+        will not do, asks it for a poll and waits for it at most ``wait``
+        seconds; ``None`` when none came (the database fails or does not
+        answer): the request must not be answered from the cache.
+        """
+        now = time.monotonic()
+        self._used = now
+        self.start(engine)
+        floor = max(since, now - self.stale_after if self.interval > 0 else now)
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.started >= floor:
+            return snapshot
+        polling = self._polling_since
+        if polling is not None and now - polling > self.wait:  # no answer: do not wait more
+            if now - polling > STUCK_AFTER:
+                self._give_up(engine)
+            return None
+        self._wake.set()
+        deadline = now + self.wait
+        with self._done:
+            while True:
+                snapshot = self.snapshot
+                if snapshot is not None and snapshot.started >= floor:
+                    return snapshot
+                left = deadline - time.monotonic()
+                if self._attempted >= floor or left <= 0:  # a poll begun since failed, or no time
+                    return None
+                self._done.wait(left)
+
+    def close(self) -> None:
+        """Stop the poll thread (it is not started again); waits for it at most ``wait`` seconds."""
+        self._closed = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=self.wait)
+
+    def applied(self, ids: Iterable[int]) -> None:
+        """Rows this process applied itself to the store: no poll applies them again."""
+        now = time.monotonic()
+        numbers = [int(row_id) for row_id in ids]
+        with self._seen_lock:
+            for row_id in numbers:
+                self._seen[row_id] = now
+        if self.mark is not None:
+            self.mark.add(numbers)
+
+    def _give_up(self, engine: Any) -> None:
+        """Leave a poll that does not return to its thread and start another (at most one left)."""
+        with self._start_lock:
+            if self._abandoned is not None and self._abandoned.is_alive():
+                return
+            polling = self._polling_since
+            if polling is None or time.monotonic() - polling <= STUCK_AFTER:
+                return
+            log.warning(
+                "page cache: the database has not answered a poll for %.0f s; polling anew",
+                time.monotonic() - polling,
+            )
+            self._abandoned, self._thread = self._thread, None
+            self._round_number += 1  # what the abandoned poll reads is dropped
+            self._polling_since = None
+            self._lock = threading.Lock()  # the abandoned poll holds the old one
+        self.start(engine)
+
+    def _round(self, engine: Any, *, blocking: bool = True) -> None:
+        """One poll: apply the new rows, read the counters, publish the snapshot. Never raises."""
+        lock = self._lock
+        if engine is None or not lock.acquire(blocking=blocking):
+            return
+        number = self._round_number
+        started = time.monotonic()
+        self._polling_since = started
+        self._next = started + self.interval
+        counters = None
         try:
-            self._next = now + self.interval
-            self._read(engine, now)
+            counters = self._read(engine, started)
+            if counters is not None and self.after_poll is not None:
+                self.after_poll()
         except SQLAlchemyError as exc:
             log.debug("page cache: the purge log cannot be read: %s", exc)
+        except Exception:  # the thread must go on whatever a poll meets
+            log.exception("page cache: a purge log poll failed")
         finally:
-            self._lock.release()
+            lock.release()
+        if number != self._round_number:  # given up meanwhile: a newer poll speaks
+            return
+        with self._done:
+            self._polling_since = None
+            if counters is not None:
+                self.snapshot = Snapshot(started, counters)
+            self._attempted = started
+            self._done.notify_all()
+        if counters is not None and started >= self._next_prune:
+            self._next_prune = started + PRUNE_EVERY
+            self._prune(engine)
 
-    def _read(self, engine: Any, now: float) -> None:
+    def _read(self, engine: Any, now: float) -> dict[str, int] | None:
+        """Apply the new rows and read the counters; ``None`` when the cache refused the rows."""
+        first = self._newest is None
         with engine.connect() as connection:
-            if self._newest is None:
+            if first:
                 since = utcnow() - timedelta(seconds=self.replay)
                 condition = PageCachePurge.created_at >= since
             else:
@@ -216,30 +583,109 @@ class PurgeLog:
                 .order_by(PageCachePurge.id)
                 .limit(5000)
             ).all()
-            if self._newest is None:
-                newest = connection.execute(select(func.max(PageCachePurge.id))).scalar()
-                self._newest = int(newest or 0)
-        fresh = [row for row in rows if row.id not in self._seen]
+            newest = 0
+            if first:
+                newest = int(connection.execute(select(func.max(PageCachePurge.id))).scalar() or 0)
+            counters = {
+                str(key): int(value)
+                for key, value in connection.execute(select(Generation.key, Generation.value))
+            }
+        if first and self.mark is not None and (self.mark.highest() or 0) > newest:
+            self.mark.clear()  # ids of another database (recreated, reset): they vouch for nothing
+        with self._seen_lock:
+            fresh = [row for row in rows if row.id not in self._seen]
         if fresh:
-            tags = {tag for row in fresh for tag in row.tags.split()}
-            if not self.apply(tags):
+            taken = self.mark.known(row.id for row in fresh) if self.mark is not None else set()
+            tags = {tag for row in fresh if row.id not in taken for tag in row.tags.split()}
+            if tags and not self.apply(tags):
                 self.behind = True
-                return  # the cache refused: read them again next time
+                return None  # the cache refused: read them again next time
+            if self.mark is not None:
+                self.mark.add(row.id for row in fresh)
+            if taken and self.forget is not None:
+                self.forget({tag for row in fresh if row.id in taken for tag in row.tags.split()})
+            newest = max(newest, *(row.id for row in fresh))
+        with self._seen_lock:
             for row in fresh:
                 self._seen[row.id] = now
-            self._newest = max(self._newest, *(row.id for row in fresh))
+            if len(self._seen) > 1000 or fresh:
+                self._seen = {i: t for i, t in self._seen.items() if now - t < RECENT * 2}
+        self._newest = max(self._newest or 0, newest)
         self.behind = False
-        if len(self._seen) > 1000 or fresh:
-            self._seen = {i: t for i, t in self._seen.items() if now - t < RECENT * 2}
-        if now >= self._next_prune:
-            self._next_prune = now + PRUNE_EVERY
+        return counters
+
+    def _prune(self, engine: Any) -> None:
+        """Delete the rows older than :data:`KEEP_FOR` unless a lock is in the way; never raises."""
+        try:
             with engine.begin() as writer:
+                limit_lock_wait(writer, PRUNE_LOCK_WAIT)
                 writer.execute(
                     delete(PageCachePurge).where(PageCachePurge.created_at < utcnow() - KEEP_FOR)
                 )
+        except SQLAlchemyError as exc:
+            log.debug("page cache: old purge rows not deleted: %s", exc)
 
-    def applied(self, ids: Iterable[int]) -> None:
-        """Remember purge rows this process applied itself (they need no second application)."""
-        now = time.monotonic()
-        for row_id in ids:
-            self._seen[int(row_id)] = now
+    def _keep_running(self, pool: Any) -> bool:
+        """Whether the calling poll thread, started on ``pool``, goes on; if not, it is forgotten.
+
+        A request starts another. When the engine was disposed (its pool
+        replaced: its owner is done with it, or renews its connections), the
+        idle connections of the old pool and the new one are closed: a poll
+        that straddled the disposal gave one back to the old pool, or opened
+        one in the new pool, which nobody else may ever close.
+        """
+        engine = self._engine
+        current = threading.current_thread()
+        disposed = engine is None or engine.pool is not pool
+        if disposed:
+            pool.dispose()
+            if engine is not None:
+                engine.pool.dispose()
+        stop = (
+            disposed
+            or self._closed
+            or self._thread is not current
+            or time.monotonic() - self._used > IDLE_AFTER
+        )
+        if stop:
+            with self._start_lock:
+                if self._thread is current:
+                    self._thread = None
+        return not stop
+
+    def _pause(self) -> float:
+        """Seconds the poll thread sleeps unless woken: until the next poll, at most 1 s."""
+        if self.interval <= 0:
+            return 1.0
+        return min(1.0, max(0.0, self._next - time.monotonic()))
+
+
+def _poll_in_background(ref: weakref.ReferenceType[PurgeLog], pool: Any) -> None:
+    """A poll thread on ``pool``: polls when due or woken, until its :class:`PurgeLog` says stop."""
+    while True:
+        purge_log = ref()
+        if purge_log is None:  # its site is gone: close what the thread gave back to the pool
+            pool.dispose()
+            return
+        if not purge_log._keep_running(pool):
+            return
+        if purge_log._wake.is_set() or (
+            purge_log.interval > 0 and time.monotonic() >= purge_log._next
+        ):
+            purge_log._wake.clear()
+            purge_log._round(purge_log._engine)
+        wake, pause = purge_log._wake, purge_log._pause()
+        del purge_log
+        wake.wait(pause)
+
+
+#: Every purge log of this process: a forked child gets new locks and no thread.
+_LOGS: weakref.WeakSet[PurgeLog] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    for purge_log in list(_LOGS):
+        purge_log._reset_threads()
+
+
+os.register_at_fork(after_in_child=_after_fork)

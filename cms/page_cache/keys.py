@@ -3,8 +3,8 @@
 A request is looked up only when it is anonymous and harmless: ``GET`` or
 ``HEAD``, no ``Authorization`` header, neither the session cookie nor the
 remember-me cookie, a path outside the back office, the API and static files,
-and (with ``CMS_SITE_URL``) the site's own host. Everything else goes straight
-to Flask.
+a valid host and (with ``CMS_SITE_URL``) the site's own host. Everything else
+goes straight to Flask.
 
 The key (a SHA-256 digest) covers the deploy version (code, plugins, themes:
 :func:`deploy_version`), the scheme, the canonical host, the path, the
@@ -20,11 +20,13 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from werkzeug.wsgi import get_host
+
 from cms.page_view import environ_text, readable_cookies
-from cms.site_url import _host_and_port, is_site_host  # noqa: PLC2701 (the Host check)
+from cms.site_url import is_site_host, is_valid_host
 
 #: Path prefixes never looked up: the back office, the API, files, health checks, search.
 EXCLUDED_PREFIXES = (
@@ -49,7 +51,7 @@ HOST_MAX = 255
 #: Distinct ``(Host, site URL)`` pairs whose answer a process remembers (:func:`_request_host`).
 HOST_MEMO_SIZE = 256
 
-#: ``(Host value as the environ holds it, site URL)`` -> the key's host, or ``None`` (refused).
+#: ``(the request's host as Werkzeug reads it, site URL)`` -> the key's host, or ``None`` (refused).
 #: A pure function of the pair, so nothing another worker may change is kept here.
 _hosts: dict[tuple[str, str | None], str | None] = {}
 
@@ -60,7 +62,7 @@ class CacheRequest:
 
     method: str
     scheme: str
-    #: The ``Host`` header, lower case, as Flask builds URLs from it (port and all).
+    #: The request's host, lower case, as Flask builds URLs on it (a default port left out).
     host: str
     #: Where the site is mounted (``SCRIPT_NAME``, e.g. from ``X-Forwarded-Prefix``).
     root: str
@@ -130,13 +132,24 @@ def cache_request(
 def _request_host(environ: Mapping[str, Any], site_url: str | None) -> str | None:
     """The host the key uses: the site's when ``site_url`` is set (other hosts: ``None``).
 
-    The answer depends on nothing but the ``Host`` value and ``site_url``, so
-    it is remembered for the last :data:`HOST_MEMO_SIZE` distinct pairs: the
-    URL parsing and IDNA encoding run once per host, not once per request.
+    Without ``site_url``, the request's host, lower case; ``None`` when it is
+    not valid (:func:`cms.site_url.is_valid_host`). The host is Werkzeug's
+    reading of the request (:func:`werkzeug.wsgi.get_host`, as
+    :attr:`flask.Request.host`): the ``Host`` header, else (HTTP/1.0) the
+    server's address, a default port left out, ``""`` when empty or malformed.
+    So the cache looks up exactly the hosts Flask answers
+    (:func:`cms.site_url.refuse_foreign_host` refuses the others with 400),
+    under the host Flask builds the page's absolute URLs on.
+
+    The answer depends on nothing but that host and ``site_url``, so it is
+    remembered for the last :data:`HOST_MEMO_SIZE` distinct pairs: the URL
+    parsing and IDNA encoding run once per host, not once per request.
     """
-    value = environ.get("HTTP_HOST") or environ.get("SERVER_NAME")
-    if not isinstance(value, str) or len(value) > HOST_MAX:  # odd or refused: not remembered
-        return _host_of(value, site_url)
+    if "wsgi.url_scheme" not in environ:  # PEP 3333 requires it; Flask's request says http
+        environ = {**environ, "wsgi.url_scheme": "http"}
+    value = get_host(cast("dict[str, Any]", environ))
+    if not value or len(value) > HOST_MAX:  # refused: not remembered
+        return None
     pair = (value, site_url)
     try:
         return _hosts[pair]
@@ -149,16 +162,13 @@ def _request_host(environ: Mapping[str, Any], site_url: str | None) -> str | Non
     return host
 
 
-def _host_of(value: Any, site_url: str | None) -> str | None:
-    """:func:`_request_host` for the raw ``Host`` (or ``SERVER_NAME``) value ``value``."""
-    raw = environ_text(value)
-    if not raw or len(raw) > HOST_MAX:
+def _host_of(value: str, site_url: str | None) -> str | None:
+    """:func:`_request_host` for Werkzeug's reading ``value`` of the request's host."""
+    if not is_valid_host(value):
         return None
     if site_url:  # every URL is built on the site's host, whatever the request said
-        return urlsplit(site_url).netloc.lower() if is_site_host(raw, site_url) else None
-    if _host_and_port(raw) is None:
-        return None
-    return raw.lower()  # as sent: Flask builds the page's absolute URLs from it
+        return urlsplit(site_url).netloc.lower() if is_site_host(value, site_url) else None
+    return value.lower()  # Flask builds the page's absolute URLs from it
 
 
 def normalised_query(raw: str, params: Iterable[str]) -> tuple[str, bool]:

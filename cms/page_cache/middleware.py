@@ -11,7 +11,8 @@ with status 200 to a ``GET``, no cookie set and nothing refused.
 
 Headers: no ``Vary: Cookie`` and never a cookie of the stored page; a page
 without live widgets gets ``Cache-Control: public, max-age=N``, an ``ETag``
-and ``Last-Modified`` (and a ``304`` for a matching ``If-None-Match``); a
+and, once the second it was stored in is over, ``Last-Modified`` (and a
+``304`` for a matching ``If-None-Match`` or ``If-Modified-Since``); a
 page with live widgets gets ``Cache-Control: no-cache`` and no validator, so
 that nothing freezes its live parts. ``X-Page-Cache`` says ``hit`` or ``miss``.
 """
@@ -28,11 +29,10 @@ from typing import Any
 from flask import Flask, Response, g, session
 from werkzeug.http import parse_date, parse_etags, unquote_etag
 
-from cms import generations
 from cms.extensions import db
 from cms.page_cache.backends import EVERYTHING, CacheUnavailable, PageBackend
 from cms.page_cache.entry import Entry, make_entry
-from cms.page_cache.invalidation import PurgeLog
+from cms.page_cache.invalidation import PurgeLog, applied_mark
 from cms.page_cache.keys import CacheRequest, cache_request
 from cms.page_cache.record import ENVIRON_KEY, LAYOUT, PageRecord
 from cms.page_view import Visitor, page_served
@@ -103,8 +103,6 @@ class PageCache:
         self.version = version
         self.retry = float(retry)
         self.load_site_state = site_state
-        #: Purge rows of other processes, applied about every ``poll_interval`` seconds.
-        self.purge_log = PurgeLog(self.apply, poll_interval, replay=self.ttl)
         self._state: SiteState | None = None
         self._generations: tuple[float, dict[str, int]] | None = None
         self._down_until = 0.0
@@ -120,6 +118,36 @@ class PageCache:
             str(config.get("SESSION_COOKIE_NAME") or "session"),
             str(config.get("REMEMBER_COOKIE_NAME") or "remember_token"),
         )
+        #: Stands for the site state while the poll thread reads it (the cache is off meanwhile).
+        self._loading = SiteState(enabled=False, locale="", theme="")
+
+        def forget(tags: set[str]) -> None:  # purges another process applied to the store
+            if tags & {LAYOUT, EVERYTHING}:
+                self._state = None
+                self._entries, self._filled = {}, {}
+
+        def load_state() -> None:  # in the poll thread: no request waits for the database
+            if self._state is not None:
+                return
+            self._state = loading = self._loading
+            try:
+                state: SiteState | None = self.load_site_state()
+            except Exception:  # the database is down: the next poll tries again
+                log.debug("page cache: the site state cannot be read", exc_info=True)
+                state = None
+            if self._state is loading:  # else a purge dropped it meanwhile: read again
+                self._state = state
+
+        #: The poll thread's reader: the purge rows of other processes and the generation
+        #: counters, read about every ``poll_interval`` seconds (:class:`PurgeLog`).
+        self.purge_log = PurgeLog(
+            self.apply,
+            poll_interval,
+            replay=self.ttl,
+            mark=applied_mark(app.instance_path, backend),
+            forget=forget,
+            after_poll=load_state,
+        )
 
     # -- invalidation ------------------------------------------------------------
 
@@ -127,7 +155,7 @@ class PageCache:
         """Drop the entries carrying any of ``tags`` now; whether the cache took it.
 
         A ``layout`` or ``*`` purge also forgets the site state (locale, theme,
-        whether the cache is on), read again on the next request.
+        whether the cache is on), read again by the next poll (:class:`PurgeLog`).
         """
         names = set(tags)
         if not names:
@@ -189,22 +217,18 @@ class PageCache:
         return self._miss(environ, start_response, request, key, epoch)
 
     def _look_up(self, request: CacheRequest) -> tuple[str, Entry | None, int] | None:
-        """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched."""
-        if self.purge_log.due():
-            self.purge_log.poll(db.engine)
+        """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched.
+
+        Reads nothing from the database itself: the purge log, the counters
+        and the site state come from the poll thread (:class:`PurgeLog`).
+        """
+        if not self._use_generations():  # no recent poll: the database fails or hangs
+            return None
         if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
             return None
-        self._use_generations()
         self._page_tasks()  # before the look-up: promoting an article drops the pages it changes
         state = self._state
-        if state is None:
-            try:
-                state = self._state = self.load_site_state()
-            except Exception:  # the database is down: Flask answers (503)
-                log.debug("page cache: the site state cannot be read", exc_info=True)
-                db.session.rollback()
-                return None
-        if not state.enabled:
+        if state is None or not state.enabled:  # unreadable (Flask answers 503), or being read
             return None
         key = request.key(self.version, state.locale, state.theme)
         try:
@@ -227,7 +251,8 @@ class PageCache:
         request: CacheRequest,
     ) -> Iterable[bytes]:
         visitor = Visitor.from_environ(environ)
-        not_modified = _not_modified(entry, environ)
+        now = time.time()
+        not_modified = _not_modified(entry, environ, now)
         status = 304 if not_modified else entry.status
         body = entry.body
         page = entry.identity
@@ -240,7 +265,7 @@ class PageCache:
         if request.scheme == "https":  # as cms.security adds it to every HTTPS answer
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
         cookies = visitor.cookie_headers() + session_cookies
-        headers += self._cache_headers(entry, private=bool(cookies))
+        headers += self._cache_headers(entry, private=bool(cookies), now=now)
         headers += [("Set-Cookie", value) for value in cookies]
         headers.append(("X-Page-Cache", "hit"))
         return self._answer(
@@ -324,7 +349,9 @@ class PageCache:
         if entry is not None and captured.code == 200 and not sets_cookie:
             # A HEAD's body is empty and a refused page incomplete: no validators of them.
             whole = request.method == "GET" and not record.refused
-            kept += self._cache_headers(entry, private=bool(cookies), validators=whole)
+            kept += self._cache_headers(
+                entry, private=bool(cookies), validators=whole, now=time.time()
+            )
         kept += [("Set-Cookie", value) for value in cookies]
         kept.append(("X-Page-Cache", "miss"))
         code = captured.code
@@ -361,21 +388,26 @@ class PageCache:
             _keep(self._filled, id(entry), (entry, pieces, body))
         return body
 
-    def _use_generations(self) -> None:
-        """Give this context the generation counters this process read last (app context).
+    def _use_generations(self) -> bool:
+        """Give this context the counters the poll thread read last (app context); whether it could.
 
-        A hit then reads nothing from the database: the counters (plugin
-        states, widget placement) are read again once ``PAGE_CACHE_POLL``
-        seconds passed, and at once after a ``layout`` purge.
+        A hit reads nothing from the database: :class:`PurgeLog` reads the
+        counters (plugin states, widget placement) with the purge log every
+        ``PAGE_CACHE_POLL`` seconds, in a thread. After this process moved a
+        counter, or a purge dropped the site state, only a poll begun since
+        will do (read your writes): the request waits for it, at most
+        ``purge_log.wait`` seconds. ``False`` when no recent poll succeeded
+        (the database fails or does not answer): the request goes to Flask.
         """
-        now = time.monotonic()
         known = self._generations
-        if known is not None and now - known[0] < self.purge_log.interval:
-            g.cms_generations = known[1]
-            return
-        g.pop("cms_generations", None)
-        numbers = generations.current()
-        self._generations = None if generations.unknown() else (now, numbers)
+        since = time.monotonic() if known is None or self._state is None else 0.0
+        snapshot = self.purge_log.view(db.engine, since)
+        if snapshot is None:
+            return False
+        g.cms_generations = snapshot.counters
+        if self._generations is known:  # else a counter moved meanwhile: the next request waits
+            self._generations = (snapshot.started, snapshot.counters)
+        return True
 
     def _page_tasks(self) -> None:
         """Run the per-page tasks the site registered (due scheduled articles...). Never raises."""
@@ -439,7 +471,7 @@ class PageCache:
         return b"".join(parts)
 
     def _cache_headers(
-        self, entry: Entry, *, private: bool = False, validators: bool = True
+        self, entry: Entry, *, private: bool = False, validators: bool = True, now: float
     ) -> list[tuple[str, str]]:
         """``Cache-Control`` and validators; ``private`` for an answer that sets a cookie.
 
@@ -447,15 +479,21 @@ class PageCache:
         otherwise (RFC 9111 section 7.3): such answers are ``private``.
         Without ``validators`` (an answer that is not the whole stored page),
         a page without live widgets may not be kept either: ``no-cache``.
+        ``Last-Modified`` (whole seconds) goes only with an answer sent in a
+        later second than ``entry`` was created (``now``: Unix seconds, the
+        answer's ``Date``): within that second another version may follow it
+        under the same date (RFC 9110 section 8.8.2.2: a weak validator).
         """
         scope = "private" if private else "public"
         if entry.live or not validators:
             return [("Cache-Control", "no-cache, private" if private else "no-cache")]
-        return [
+        headers = [
             ("Cache-Control", f"{scope}, max-age={self.browser_max_age}"),
             ("ETag", entry.etag),
-            ("Last-Modified", entry.last_modified),
         ]
+        if int(entry.created) < int(now):
+            headers.append(("Last-Modified", entry.last_modified))
+        return headers
 
     @staticmethod
     def _answer(
@@ -491,11 +529,16 @@ def _keep(memo: dict[Any, Any], key: Any, value: Any) -> None:
     memo[key] = value
 
 
-def _not_modified(entry: Entry, environ: dict[str, Any]) -> bool:
+def _not_modified(entry: Entry, environ: dict[str, Any], now: float) -> bool:
     """Whether a conditional request may be answered 304 (RFC 9110 section 13.2.2).
 
     Never for a page with live widgets. ``If-None-Match`` (weak comparison)
-    wins over ``If-Modified-Since`` (second precision).
+    wins over ``If-Modified-Since`` (second precision), which counts only
+    where :meth:`PageCache._cache_headers` sends ``Last-Modified``: for an
+    entry created in an earlier second than ``now`` (Unix seconds), so that a
+    version created later in the same second is never taken for an earlier
+    one (RFC 9110 section 8.8.2.2). A date after ``now`` (a clock ahead)
+    proves nothing and is ignored, as RFC 2616 section 14.25 said.
     """
     if entry.live:
         return False
@@ -503,4 +546,6 @@ def _not_modified(entry: Entry, environ: dict[str, Any]) -> bool:
     if if_none_match:
         return parse_etags(if_none_match).contains_weak(unquote_etag(entry.etag)[0] or "")
     since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
-    return since is not None and int(entry.created) <= since.timestamp()
+    if since is None or since.timestamp() > now or int(entry.created) >= int(now):
+        return False
+    return int(entry.created) <= since.timestamp()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
@@ -27,3 +28,21 @@ def stored_entries(app: Flask) -> int:
     assert isinstance(backend, SQLitePageBackend)
     (count,) = backend._connect().execute("SELECT COUNT(*) FROM entry").fetchone()
     return int(count)
+
+
+class Clock:
+    """The :mod:`time` module, but ``time.time`` gives :attr:`now` (the rest is real).
+
+    Put in place of the middleware's ``time`` (``monkeypatch.setattr(middleware,
+    "time", Clock(...))``) to decide in which second each answer falls.
+    """
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        """The clock's time, Unix seconds."""
+        return self.now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import time
 
 import pytest
 
-from tests.page_cache.helpers import BROWSER, state
+from cms.page_cache import middleware
+from tests.page_cache.helpers import BROWSER, Clock, state
 
 VISITOR_PLUGIN = """
     import secrets
@@ -57,11 +59,17 @@ def test_an_answer_setting_a_visitor_cookie_is_not_public(client, make_article):
 
 
 @pytest.fixture
-def cached(client, make_article):
-    """The second answer for an article's page (a hit, without live widgets)."""
+def cached(client, make_article, monkeypatch):
+    """The second answer for an article's page (a hit, without live widgets), a second later.
+
+    ``Last-Modified`` is sent once the second the page was stored in is over.
+    """
+    clock = Clock(time.time())
+    monkeypatch.setattr(middleware, "time", clock)
     article = make_article("Khánh thành cầu Suối Ngọc")
     url = f"/news/{article.slug}"
     client.get(url)
+    clock.now += 1.0
     answer = client.get(url)
     assert state(answer) == "hit"
     return url, answer
