@@ -34,9 +34,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, UOWTransaction, selectinload
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from cms import generations
+from cms import generations, outages
 from cms.extensions import cache, db
 from cms.models import Article, Generation, article_tag, utcnow
+from cms.outages import SHARED_CACHE
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +176,9 @@ class ArticleListing:
         key, now = statement_key(query, f"count:{listings_generation()}")
         try:
             hit = cache.get(key)
+            outages.answered(log, SHARED_CACHE)
         except Exception as exc:  # the cache is down: count in the database
-            log.warning("list count cache unreachable: %s", exc)
+            outages.failed(log, SHARED_CACHE, exc)
             hit = None
         if hit is not None:
             total, until = hit
@@ -188,7 +190,7 @@ class ArticleListing:
         try:
             cache.set(key, (total, until), timeout=COUNT_TIMEOUT)
         except Exception as exc:  # a count not kept is counted again next time
-            log.warning("list count not cached: %s", exc)
+            outages.failed(log, SHARED_CACHE, exc)
         return int(total)
 
 

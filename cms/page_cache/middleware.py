@@ -107,6 +107,8 @@ class PageCache:
         self._generations: tuple[float, dict[str, int]] | None = None
         self._down_until = 0.0
         self._down = False
+        #: Stored pages are being served while the database does not answer (:meth:`_serve_stale`).
+        self._stale = False
         self._lock = threading.Lock()
         #: key -> (stored bytes, the :class:`Entry` they hold): the last entries read.
         self._entries: dict[str, tuple[bytes, Entry]] = {}
@@ -221,18 +223,27 @@ class PageCache:
 
         Reads nothing from the database itself: the purge log, the counters
         and the site state come from the poll thread (:class:`PurgeLog`).
+        While the database does not answer, stored pages are still served as
+        they are (the ``stale-if-error`` of RFC 5861, nginx's
+        ``proxy_cache_use_stale``): what could not be rendered now is never
+        newer than they are, and every change committed on this host was
+        already applied to the store. Nothing else is looked up meanwhile.
         """
-        if not self._use_generations():  # no recent poll: the database fails or hangs
+        fresh = self._use_generations()
+        if not fresh and not self._serve_stale():  # no poll ever, or no counters known
             return None
         if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
             return None
-        self._page_tasks()  # before the look-up: promoting an article drops the pages it changes
+        if fresh:  # promoting an article drops the pages it changes: before the look-up
+            self._page_tasks()
         state = self._state
         if state is None or not state.enabled:  # unreadable (Flask answers 503), or being read
             return None
         key = request.key(self.version, state.locale, state.theme)
         try:
             data = self.backend.get(key)
+            if data is None and not fresh:  # a page to render while the database fails
+                return None
             if data is not None:
                 try:
                     return key, self._entry(key, data), 0
@@ -404,9 +415,29 @@ class PageCache:
         snapshot = self.purge_log.view(db.engine, since)
         if snapshot is None:
             return False
+        self._stale = False
         g.cms_generations = snapshot.counters
         if self._generations is known:  # else a counter moved meanwhile: the next request waits
             self._generations = (snapshot.started, snapshot.counters)
+        return True
+
+    def _serve_stale(self) -> bool:
+        """Whether stored pages may be served while polls fail; logs the first time of each spell.
+
+        Only with the counters and the site state of an earlier poll (they
+        key live widgets and pages); the warning is logged again once a poll
+        succeeded in between.
+        """
+        known = self._generations
+        if known is None or self._state is None:
+            return False
+        g.cms_generations = known[1]
+        with self._lock:
+            first, self._stale = not self._stale, True
+        if first:
+            log.warning(
+                "page cache: the database does not answer; stored pages are served meanwhile"
+            )
         return True
 
     def _page_tasks(self) -> None:

@@ -38,11 +38,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from cms import generations, page_cache
+from cms import generations, outages, page_cache
 from cms.db import database_trouble
 from cms.extensions import cache, db
 from cms.i18n import select_locale
 from cms.models import WidgetInstance
+from cms.outages import SHARED_CACHE
 from cms.page_cache.tags import generation_tags
 from cms.page_view import PAGE_KINDS, PageIdentity, Visitor, current_page, current_visitor
 from cms.plugins.base import LIVE_SHARED_MAX, Widget
@@ -524,8 +525,9 @@ class RegionRenderer:
             key = widget_cache.key(placed, widget, identity, theme, locale)
             try:
                 hit = cache.get(key)
+                outages.answered(log, SHARED_CACHE)
             except Exception as exc:  # the cache is down: render it
-                log.warning("widget cache unreachable: %s", exc)
+                outages.failed(log, SHARED_CACHE, exc)
                 hit = None
             if hit is not None:
                 return hit
@@ -647,7 +649,7 @@ class RegionRenderer:
                     try:
                         cache.set(key, html, timeout=0 if policy == "static" else int(policy))
                     except Exception as exc:  # not kept: rendered again next time
-                        log.warning("widget cache unreachable: %s", exc)
+                        outages.failed(log, SHARED_CACHE, exc)
                 return html
 
         return run
