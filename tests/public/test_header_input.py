@@ -155,7 +155,8 @@ def test_a_huge_header_is_read_quickly_and_bounded():
     visitor = Visitor.from_environ(
         {"HTTP_COOKIE": cookie, "HTTP_USER_AGENT": "M" * 1_000_000, "REMOTE_ADDR": "1" * 10_000}
     )
-    assert time.monotonic() - started < 1
+    # Linear: about 0.2 s, under 2 s on a machine running three suites; quadratic: hours.
+    assert time.monotonic() - started < 5
     assert len(visitor.cookies) == 10_000
     assert "bad" not in visitor.cookies
     assert len(visitor.user_agent) == USER_AGENT_MAX
