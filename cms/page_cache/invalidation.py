@@ -333,9 +333,10 @@ class PurgeLog:
     one of the process, one begun after it (``interval`` 0, tests), or one
     begun after this process moved a counter (read-your-writes). A snapshot
     older than ``stale_after`` seconds (the last poll failed or hangs) is
-    given to no request: they go to Flask, which answers 503 if the database
-    is in trouble, instead of serving pages that other hosts may have
-    changed. A poll that has not returned after :data:`STUCK_AFTER` seconds
+    given to no request: the page cache then serves what it stored as it is
+    and sends every other request to Flask (which answers 503 if the
+    database is in trouble; see :meth:`PageCache._look_up
+    <cms.page_cache.middleware.PageCache._look_up>`). A poll that has not returned after :data:`STUCK_AFTER` seconds
     is given up (a connection to a vanished server can block for hours): the
     next request starts another thread. The thread ends when no request came
     for :data:`IDLE_AFTER` seconds, or when its engine is disposed.
