@@ -335,9 +335,9 @@ class PurgeLog:
     older than ``stale_after`` seconds (the last poll failed or hangs) is
     given to no request: the page cache then serves what it stored as it is
     and sends every other request to Flask (which answers 503 if the
-    database is in trouble; see :meth:`PageCache._look_up
-    <cms.page_cache.middleware.PageCache._look_up>`). A poll that has not returned after :data:`STUCK_AFTER` seconds
-    is given up (a connection to a vanished server can block for hours): the
+    database is in trouble; see
+    :meth:`cms.page_cache.middleware.PageCache._look_up`). A poll that has
+    not returned after :data:`STUCK_AFTER` seconds is given up (a connection to a vanished server can block for hours): the
     next request starts another thread. The thread ends when no request came
     for :data:`IDLE_AFTER` seconds, or when its engine is disposed.
 
