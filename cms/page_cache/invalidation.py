@@ -337,8 +337,9 @@ class PurgeLog:
     and sends every other request to Flask (which answers 503 if the
     database is in trouble; see
     :meth:`cms.page_cache.middleware.PageCache._look_up`). A poll that has
-    not returned after :data:`STUCK_AFTER` seconds is given up (a connection to a vanished server can block for hours): the
-    next request starts another thread. The thread ends when no request came
+    not returned after :data:`STUCK_AFTER` seconds is given up (a
+    connection to a vanished server can block for hours): the next request
+    starts another thread. The thread ends when no request came
     for :data:`IDLE_AFTER` seconds, or when its engine is disposed.
 
     **What is applied.** The first poll of a process applies the rows of the
