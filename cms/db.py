@@ -38,6 +38,18 @@ BUSY = "busy"
 #: :func:`database_trouble`: the database cannot be reached (down, refusing, dropped).
 DOWN = "down"
 
+#: libpq connection parameters noticing a server host that vanished mid-statement
+#: (https://www.postgresql.org/docs/current/libpq-connect.html): keepalive probes after
+#: 10 s of silence, every 5 s, 3 unanswered ones end the connection; data left
+#: unacknowledged for 10 s (``tcp_user_timeout``, ms) ends it too. A server that is alive
+#: but stuck still acknowledges TCP, which no socket option notices.
+_VANISHED_HOST = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 #: PostgreSQL SQLSTATE prefixes (classes or codes) of a database that is out of reach.
 #: 08: connection exception; 57P01-57P05: shut down, crashed, not accepting connections;
 #: 25006: read-only transaction (a standby answers reads only).
@@ -79,8 +91,11 @@ def engine_options(url: str, config: Mapping[str, Any]) -> dict[str, Any]:
     replaced at check-out, never surfaced as an error). SQLite: the driver's
     busy ``timeout``, and no ping: a file has no server to drop a connection,
     and the ping would be one more statement per request.
-    PostgreSQL: ``connect_timeout`` (``DATABASE_CONNECT_TIMEOUT``) and a
-    ``lock_timeout`` equal to the busy timeout.
+    PostgreSQL: ``connect_timeout`` (``DATABASE_CONNECT_TIMEOUT``), a
+    ``lock_timeout`` equal to the busy timeout, and TCP keepalives with a
+    ``tcp_user_timeout`` (:data:`_VANISHED_HOST`), so that a server host that
+    vanished (powered off, cut off by the network) fails the statement waiting
+    for it in seconds instead of the kernel's 15 minutes of retransmissions.
     """
     busy = float(config.get("DATABASE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
     connect = int(config.get("DATABASE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT))
@@ -97,6 +112,7 @@ def engine_options(url: str, config: Mapping[str, Any]) -> dict[str, Any]:
     if backend == "postgresql":
         connect_args["connect_timeout"] = max(1, connect)
         connect_args["options"] = f"-c lock_timeout={int(busy * 1000)}"
+        connect_args.update(_VANISHED_HOST)
     configured = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args.update(configured.pop("connect_args", None) or {})
     options.update(configured)

@@ -73,6 +73,9 @@ def test_every_database_checks_pooled_connections_and_bounds_waits(url):
     else:
         assert options["connect_args"]["options"] == "-c lock_timeout=4000"
         assert options["connect_args"]["connect_timeout"] == 5
+        # a vanished server host ends the statement waiting for it within seconds
+        assert options["connect_args"]["keepalives"] == 1
+        assert 0 < options["connect_args"]["tcp_user_timeout"] <= 20_000
 
 
 def test_configured_engine_options_win():

@@ -27,6 +27,7 @@ from sqlalchemy import Select, or_, select
 
 from cms.admin import bp
 from cms.admin.article_forms import ArticleForm, thumbnail_url
+from cms.admin.columns import plugin_columns
 from cms.admin.menu import MenuItem
 from cms.admin.permissions import can_edit_article, can_publish_article, role_required
 from cms.audit import record
@@ -203,6 +204,7 @@ def articles() -> Any:
         authors=list(authors),
         statuses=ARTICLE_STATUSES,
         can_edit=lambda a: can_edit_article(current_user, a),
+        plugin_columns=plugin_columns("Article", items),
     )
 
 

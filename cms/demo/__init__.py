@@ -15,6 +15,7 @@ import secrets
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -38,9 +39,33 @@ MARKER = "demo_portal"
 #: Version of the demo content, stored in the marker.
 VERSION = 1
 
-#: Widgets the demo places: (``plugin.type``, theme -> region, title), when installed.
-WIDGETS: list[tuple[str, dict[str, str], str]] = [
-    ("clock.dateline", {"default": "header", "portal": "header"}, ""),
+
+@dataclass(frozen=True)
+class DemoWidget:
+    """A widget the demo places in each theme that has the region, when its plugin is installed."""
+
+    #: ``plugin.type``.
+    full_type: str
+    #: Theme name -> region.
+    regions: dict[str, str]
+    #: The instance title ("" for none; the widget's own heading shows).
+    title: str = ""
+    #: Where it shows (:data:`cms.models.VISIBILITY`).
+    visibility: str = "all"
+    #: Settings of the instance (the widget's defaults for the rest).
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+_UNDER_ARTICLE = {"default": "article_footer", "portal": "article_footer"}
+_SIDE = {"default": "sidebar", "portal": "sidebar"}
+
+#: The blocks of the reference page, in its order: the date line in the header; under
+#: the article the rating, then related news; website links beside it.
+WIDGETS: list[DemoWidget] = [
+    DemoWidget("clock.dateline", {"default": "header", "portal": "header"}),
+    DemoWidget("rating.stars", _UNDER_ARTICLE, visibility="articles"),
+    DemoWidget("related.articles", _UNDER_ARTICLE, "Tin liên quan", visibility="articles"),
+    DemoWidget("links.links", _SIDE, "Liên kết website", settings={"display": "jump"}),
 ]
 
 #: Published articles are never dated later than this before the build.
@@ -100,23 +125,47 @@ class _Builder:
         self._articles()
         self._pages()
         self._widgets()
+        self._plugin_demos()
 
     # --- parts ----------------------------------------------------------------------------
 
     def _widgets(self) -> None:
         """Place every bundled widget that is installed in sensible regions of both themes."""
         plugins = registry()
-        for full_type, regions, title in WIDGETS:
-            plugin, _dot, kind = full_type.partition(".")
+        for widget in WIDGETS:
+            plugin, _dot, kind = widget.full_type.partition(".")
             if plugins.widget_class(plugin, kind) is None:
                 continue
-            for theme, region in regions.items():
+            for theme, region in widget.regions.items():
                 if theme not in manager().themes:
                     continue
                 try:
-                    placement.add_instance(theme, region, full_type, title=title)
+                    placement.add_instance(
+                        theme,
+                        region,
+                        widget.full_type,
+                        title=widget.title,
+                        settings=dict(widget.settings) or None,
+                        visibility=widget.visibility,
+                    )
                 except ContentError:
-                    log.warning("could not place %s in %s/%s", full_type, theme, region)
+                    log.warning("could not place %s in %s/%s", widget.full_type, theme, region)
+
+    def _plugin_demos(self) -> None:
+        """Let every active plugin add its sample data (:attr:`cms.plugins.Plugin.demo`).
+
+        Each runs in a savepoint: a plugin whose demo fails is logged and
+        leaves nothing, and the rest of the demo is kept.
+        """
+        plugins = registry()
+        for name, plugin in plugins.plugins.items():
+            if plugin.demo is None or not plugins.is_enabled(name):
+                continue
+            try:
+                with db.session.begin_nested():
+                    plugin.demo()
+            except Exception:  # one plugin's demo never spoils the site's
+                log.exception("plugin %s: its demo data could not be added", name)
 
     def _editor(self) -> User:
         """The editor who signs the articles (an existing account with that email is reused)."""

@@ -30,10 +30,11 @@ from flask import Flask, Response, g, session
 from werkzeug.http import parse_date, parse_etags, unquote_etag
 
 from cms.extensions import db
+from cms.page_cache.applied_mark import applied_mark
 from cms.page_cache.backends import EVERYTHING, CacheUnavailable, PageBackend
 from cms.page_cache.entry import Entry, make_entry
-from cms.page_cache.invalidation import PurgeLog, applied_mark
 from cms.page_cache.keys import CacheRequest, cache_request
+from cms.page_cache.purge_log import PurgeLog
 from cms.page_cache.record import ENVIRON_KEY, LAYOUT, PageRecord
 from cms.page_view import Visitor, page_served
 
@@ -460,6 +461,7 @@ class PageCache:
         ``deadline`` is when the page's widget time budget ends, if Flask's
         render already started it (a miss); else live widgets get a budget of their own.
         """
+        # cms.plugins.widgets imports this package: imported here to break the cycle
         from cms.plugins.widgets import render_live, shared_live
 
         shared = [
@@ -468,26 +470,22 @@ class PageCache:
         ]
         if None not in shared:  # nothing to render: no request needed
             return self._shared_body(entry, shared), []
-        parts: list[bytes] = []
         cookies: list[str] = []
-        position = 0
         with self.app.request_context(environ):
             g.cms_theme, g.cms_locale = entry.theme, entry.locale  # as the page was rendered
             if deadline is not None:
                 g.cms_widget_deadline = deadline
-            for start, end, instance_id in entry.live:
-                parts.append(entry.body[position:start])
-                html = render_live(
+            pieces = [
+                render_live(
                     instance_id, entry.identity, visitor, theme=entry.theme, locale=entry.locale
                 )
-                parts.append(html.encode("utf-8"))
-                position = end
-            parts.append(entry.body[position:])
+                for _start, _end, instance_id in entry.live
+            ]
             if session.modified:  # a live form asked for a CSRF token: keep it in the session
                 response = Response()
                 self.app.session_interface.save_session(self.app, session, response)
                 cookies = response.headers.getlist("Set-Cookie")
-        return b"".join(parts), cookies
+        return self._join(entry, pieces), cookies
 
     @staticmethod
     def _join(entry: Entry, pieces: list[str]) -> bytes:

@@ -13,13 +13,14 @@ from flask import Flask
 from markupsafe import Markup
 
 from cms.extensions import migrate
-from cms.plugins.base import AdminView, ApiField, ApiRoute, CachePolicy, Plugin, Widget
+from cms.plugins.base import AdminColumn, AdminView, ApiField, ApiRoute, CachePolicy, Plugin, Widget
 from cms.plugins.checks import CORE_VERSIONS
 from cms.plugins.registry import PluginError, PluginRegistry, registry
 from cms.plugins.spec import hookimpl
 from cms.plugins.widgets import RegionRenderer, widget_cache
 
 __all__ = [
+    "AdminColumn",
     "AdminView",
     "ApiField",
     "ApiRoute",

@@ -192,6 +192,28 @@ class ApiField:
     on: str = "Article"
 
 
+@dataclass(frozen=True)
+class AdminColumn:
+    """A column a plugin adds to a back-office list (WordPress's ``manage_posts_columns``).
+
+    ``values`` gets the rows of the page being listed, at most one page (a
+    list of ORM objects), and returns ``{row id: cell}``, a cell being text
+    (escaped) or :class:`markupsafe.Markup`; a row it leaves out shows "—".
+    One call per list page, so it can read everything it needs in one query.
+    Shown only while the plugin is active; a column whose function raises
+    shows "—" in every row and counts as a failure of its plugin.
+    """
+
+    #: Identifier within the plugin, e.g. ``"rating"`` (cells: ``data-column="<plugin>.<name>"``).
+    name: str
+    #: Column header (a lazy translation string).
+    label: Any
+    #: ``rows -> {id: cell}``.
+    values: Callable[[Sequence[Any]], dict[int, Any]]
+    #: The list: ``"Article"`` (the back office's article list).
+    on: str = "Article"
+
+
 @dataclass
 class Plugin:
     """The declaration a plugin package exports as ``plugin``."""
@@ -226,6 +248,12 @@ class Plugin:
     api: Sequence[ApiRoute] = ()
     #: Fields added to core API objects (:class:`ApiField`).
     api_fields: Sequence[ApiField] = ()
+    #: Columns added to back-office lists (:class:`AdminColumn`).
+    admin_columns: Sequence[AdminColumn] = ()
+    #: Called by ``cms demo`` once the demo content exists, in its transaction, while the
+    #: plugin is active: adds the plugin's own sample data (never commits). See
+    #: :func:`cms.demo.build_demo`.
+    demo: Callable[[], None] | None = None
     #: Whether a fresh site enables the plugin.
     enabled_by_default: bool = True
     #: Set by the loader: the package folder (``templates/``, ``static/``, ``migrations/``).

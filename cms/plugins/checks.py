@@ -4,7 +4,7 @@ A plugin's name is its blueprint name, its template folder
 (``templates/<name>/``), the prefix of every table (``<name>_``) and the
 label of its Alembic branch (STYLE.md, "Check a plugin's one name at load").
 Its widget types are checked too: a valid type, a template, a cache policy,
-and a ``live_context`` for every live widget.
+and a ``live_context`` for every live widget; and its back-office columns.
 Each check raises :class:`PluginCheckError` with a message for the back office.
 Migration files are read with :mod:`ast`, never executed, so a plugin is
 checked without running its code.
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from cms.plugins.base import Widget
+from cms.plugins.base import AdminColumn, Widget
 from cms.themes.manifest import NAME_RE
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,35 @@ def check_tables(name: str, tables: Iterable[Table]) -> None:
             raise PluginCheckError(
                 f"its table {table.name!r} does not start with the plugin's prefix {prefix!r}"
             )
+
+
+#: The back-office lists a plugin may add columns to (:class:`~cms.plugins.base.AdminColumn`).
+COLUMN_LISTS = frozenset({"Article"})
+
+
+def check_admin_columns(name: str, columns: Iterable[Any]) -> None:
+    """Refuse back-office columns the engine cannot show.
+
+    Each must be an :class:`~cms.plugins.base.AdminColumn` with a valid
+    ``name`` (unique within the plugin and list), a callable ``values`` and a
+    list in :data:`COLUMN_LISTS`. Raises :class:`PluginCheckError`.
+    """
+    seen: set[tuple[str, str]] = set()
+    for column in columns:
+        if not isinstance(column, AdminColumn):
+            raise PluginCheckError(f"{column!r} in admin_columns is not an AdminColumn")
+        if not NAME_RE.fullmatch(column.name or ""):
+            raise PluginCheckError(f"its back-office column name {column.name!r} is not valid")
+        if column.on not in COLUMN_LISTS:
+            raise PluginCheckError(
+                f"its column {column.name!r} is for {column.on!r}; lists with columns: "
+                + ", ".join(sorted(COLUMN_LISTS))
+            )
+        if not callable(column.values):
+            raise PluginCheckError(f"its column {column.name!r} has no values function")
+        if (column.on, column.name) in seen:
+            raise PluginCheckError(f"it declares the column {column.name!r} twice")
+        seen.add((column.on, column.name))
 
 
 def check_widgets(name: str, widgets: Iterable[Any]) -> None:

@@ -31,6 +31,7 @@ from cms.models import PluginState, utcnow
 from cms.plugins.base import Plugin, Widget
 from cms.plugins.checks import (
     PluginCheckError,
+    check_admin_columns,
     check_branch,
     check_references,
     check_tables,
@@ -127,6 +128,7 @@ class PluginRegistry:
         if module.__file__:
             plugin.path = Path(module.__file__).resolve().parent
         check_widgets(name, plugin.widgets)
+        check_admin_columns(name, plugin.admin_columns)
         check_templates(name, plugin.templates)
         revisions = read_revisions(plugin.migrations) if plugin.migrations else []
         check_references(name, revisions, core_revisions(), self._revision_owners)

@@ -4,7 +4,7 @@ Every process polls the purge log. The writer applies its purge to the
 shared store right after its commit; the other workers of the host used to
 apply it again at their next poll, and every worker that started replayed
 the purges of the last ``PAGE_CACHE_TTL`` seconds, each dropping pages that
-had been rendered again since. An :class:`~cms.page_cache.invalidation.AppliedMark`
+had been rendered again since. An :class:`~cms.page_cache.applied_mark.AppliedMark`
 beside the store now says which rows the store took; what it does not say
 (a purge the store refused, a row written while no worker ran) is applied
 as before.
@@ -21,9 +21,9 @@ from cms import page_cache
 from cms.content import save_article, set_setting
 from cms.extensions import db
 from cms.models import Article
-from cms.page_cache import invalidation
+from cms.page_cache import applied_mark as applied_mark_module
+from cms.page_cache.applied_mark import AppliedMark, applied_mark
 from cms.page_cache.backends import CacheUnavailable, RedisPageBackend, SQLitePageBackend
-from cms.page_cache.invalidation import AppliedMark, applied_mark
 from cms.page_cache.middleware import PageCache
 from tests.page_cache.helpers import BROWSER, state
 
@@ -68,7 +68,7 @@ def test_a_mark_knows_what_another_process_added(tmp_path):
 
 
 def test_a_mark_keeps_its_newest_ranges(tmp_path, monkeypatch):
-    monkeypatch.setattr(invalidation, "MARK_RANGES", 3)
+    monkeypatch.setattr(applied_mark_module, "MARK_RANGES", 3)
     mark = AppliedMark(tmp_path / "mark.json")
     mark.add([1, 3, 5, 7, 9])
     assert mark.known(range(10)) == {5, 7, 9}  # forgetting only costs a purge applied again

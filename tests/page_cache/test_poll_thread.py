@@ -26,7 +26,7 @@ from cms import page_cache, testing
 from cms.content import save_article
 from cms.extensions import db
 from cms.models import Article
-from cms.page_cache import invalidation
+from cms.page_cache import purge_log
 from cms.page_cache.middleware import PageCache
 from cms.public import views
 from tests.database_locks import write_lock
@@ -145,7 +145,7 @@ def test_a_poll_that_never_returns_is_given_up_for_a_new_thread(
     make_app, make_article, monkeypatch
 ):
     """A connection to a server that vanished can block for hours; a new thread polls."""
-    monkeypatch.setattr(invalidation, "STUCK_AFTER", 0.5)
+    monkeypatch.setattr(purge_log, "STUCK_AFTER", 0.5)
     article = make_article("Khánh thành cầu Suối Ngọc")
     url = f"/news/{article.slug}"
     app = make_app(PAGE_CACHE_POLL=0.1)
@@ -218,7 +218,7 @@ def test_a_hit_runs_no_sql_on_its_own_thread(make_app, make_article):
     recording.clear()
     here = threading.current_thread().name
     assert [statement for name, statement in seen if name == here] == []
-    assert any(name == invalidation.THREAD_NAME for name, _ in seen)  # it polled meanwhile
+    assert any(name == purge_log.THREAD_NAME for name, _ in seen)  # it polled meanwhile
 
 
 def test_the_poll_thread_starts_with_the_first_request_and_ends_with_the_engine(
@@ -235,7 +235,7 @@ def test_the_poll_thread_starts_with_the_first_request_and_ends_with_the_engine(
     thread = cache.purge_log._thread
     assert thread is not None
     assert thread.is_alive()
-    assert thread.name == invalidation.THREAD_NAME
+    assert thread.name == purge_log.THREAD_NAME
     for _ in range(3):
         assert state(client.get(url, headers=BROWSER)) == "hit"
     assert cache.purge_log._thread is thread  # one per process
