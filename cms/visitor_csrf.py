@@ -48,12 +48,18 @@ def token_for(visitor: Visitor) -> str:
 
     Renewing the cookie also keeps the live HTML that holds the token from
     being shared with other readers (:attr:`cms.plugins.Widget.live_max_age`
-    shares only renders that set no cookie). Needs an app context.
+    shares only renders that set no cookie). A signed-in visitor
+    (``visitor.user_id`` set) gets Flask-WTF's session-bound token instead,
+    the only kind :func:`cms.security.check_csrf` accepts from a signed-in
+    user; their pages never come from the page cache and carry their session
+    already. Needs a request context for them, an app context otherwise.
     """
     secret = visitor.cookies.get(COOKIE, "")
     if not _well_formed(secret):
         secret = secrets.token_urlsafe(32)
     visitor.set_cookie(COOKIE, secret, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax")
+    if visitor.user_id is not None:
+        return str(generate_csrf())
     return str(_serializer().dumps(_digest(secret)))
 
 

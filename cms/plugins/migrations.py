@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cms.extensions import db
 from cms.plugins.base import Plugin
-from cms.plugins.checks import CORE_VERSIONS, core_revisions, read_revisions
+from cms.plugins.checks import CORE_VERSIONS, Revision, core_revisions, read_revisions
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,90 @@ def _put_back(conn: Connection, aside: set[str]) -> None:
         conn.execute(insert(_VERSIONS), [{"version_num": v} for v in sorted(missing)])
 
 
+def _plugin_revisions() -> dict[str, Revision]:
+    """Every loaded plugin's migrations by revision id, read from their files (not imported)."""
+    plugins = current_app.extensions["cms_plugins"].plugins
+    return {
+        rev.revision: rev
+        for plugin in plugins.values()
+        if plugin.migrations is not None
+        for rev in read_revisions(Path(plugin.migrations))
+    }
+
+
+def _all_revisions() -> dict[str, Revision]:
+    """The core's and every loaded plugin's migrations by revision id."""
+    return {**{rev.revision: rev for rev in read_revisions(CORE_VERSIONS)}, **_plugin_revisions()}
+
+
+def _stand_in(conn: Connection, aside: set[str]) -> set[str]:
+    """Write the core rows that rows set aside stood for; the rows written.
+
+    A plugin's first revision that ``depends_on`` the core's newest revision
+    takes that revision's row in ``alembic_version``: Alembic moves a head a
+    new revision depends on to it, as it does for a down revision. Once the
+    plugin's row is set aside (:func:`_set_aside`), the core's own row must be
+    written back for the run, or the core would look never migrated. The
+    core revisions the set-aside rows of loaded plugins depend on (following
+    their own down revisions) are compared with the core rows present, and
+    the newest of all are written. Remove them with :func:`_stand_down`
+    before the set-aside rows come back: Alembic refuses a row beside one
+    that depends on it. Raises :class:`MigrationError` when core tables
+    exist, no core row is left and a set-aside row belongs to no loaded
+    plugin (its files are gone, so what it stood for is unknown).
+    """
+    if not aside:
+        return set()
+    core = {rev.revision: rev for rev in read_revisions(CORE_VERSIONS)}
+    plugins = _plugin_revisions()
+    wanted: set[str] = set()
+    stack = [r for r in aside if r in plugins]
+    seen: set[str] = set()
+    while stack:
+        rev = plugins[stack.pop()]
+        if rev.revision in seen:
+            continue
+        seen.add(rev.revision)
+        wanted.update(d for d in (*rev.down, *rev.depends) if d in core)
+        stack.extend(d for d in (*rev.down, *rev.depends) if d in plugins)
+    present = applied_versions(conn) & set(core)
+    if not wanted:
+        if not present and aside - set(plugins) and inspect(conn).has_table("article"):
+            raise MigrationError(
+                "the core's migrations are recorded only through a plugin that is not"
+                f" installed ({', '.join(sorted(aside - set(plugins)))}): reinstall it,"
+                " then run `cms init` again"
+            )
+        return set()
+    older = _ancestors(wanted | present, core)
+    newest = (wanted | present) - older
+    stand_in = newest - present
+    if present & older:
+        conn.execute(delete(_VERSIONS).where(_VERSIONS.c.version_num.in_(sorted(present & older))))
+    if stand_in:
+        conn.execute(insert(_VERSIONS), [{"version_num": v} for v in sorted(stand_in)])
+    return stand_in
+
+
+def _stand_down(conn: Connection, stand_in: set[str]) -> None:
+    """Remove the rows :func:`_stand_in` wrote that no migration moved since."""
+    if stand_in:
+        conn.execute(delete(_VERSIONS).where(_VERSIONS.c.version_num.in_(sorted(stand_in))))
+
+
+def _ancestors(ids: set[str], revisions: Mapping[str, Revision]) -> set[str]:
+    """The revisions ``ids`` follow, directly or not (down revisions and dependencies)."""
+    found: set[str] = set()
+    stack = [d for i in ids if i in revisions for d in (*revisions[i].down, *revisions[i].depends)]
+    while stack:
+        current = stack.pop()
+        if current in found or current not in revisions:
+            continue
+        found.add(current)
+        stack.extend((*revisions[current].down, *revisions[current].depends))
+    return found
+
+
 def _upgrade(conn: Connection, config: Config, target: str) -> list[str]:
     """Run ``alembic upgrade target`` on ``conn``; the revisions applied, in order."""
     applied: list[str] = []
@@ -207,10 +291,12 @@ def upgrade_core() -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
         config = alembic_config([CORE_VERSIONS])
         known = _known(config)
         with transaction() as conn:
-            before = tuple(sorted(applied_versions(conn) & known))
             aside = _set_aside(conn, known)
+            stand_in = _stand_in(conn, aside)
+            before = tuple(sorted(applied_versions(conn) & known))
             applied = _upgrade(conn, config, "heads")
             after = tuple(sorted(applied_versions(conn)))
+            _stand_down(conn, stand_in)
             _put_back(conn, aside)
     except Exception as exc:
         raise MigrationError(
@@ -233,12 +319,15 @@ def upgrade_plugin(name: str, plugin: Plugin) -> list[str]:
         known = _known(config)
         heads = core_heads()
         with transaction() as conn:
-            if not heads <= applied_versions(conn):
-                raise MigrationError("the core's migrations are not applied; run `cms init`")
             before = _tables(conn)
             aside = _set_aside(conn, known)
+            stand_in = _stand_in(conn, aside)
+            rows = applied_versions(conn)
+            if not heads <= rows | _ancestors(rows, _all_revisions()):
+                raise MigrationError("the core's migrations are not applied; run `cms init`")
             applied = _upgrade(conn, config, "heads")
             check_own_tables(name, before, _tables(conn))
+            _stand_down(conn, stand_in & applied_versions(conn))
             _put_back(conn, aside)
     except Exception as exc:
         raise MigrationError(describe(exc)) from exc

@@ -195,6 +195,22 @@ def test_a_visitor_token_never_passes_for_a_signed_in_user(app, client, make_art
         assert get_setting("theme") != "portal"
 
 
+@pytest.mark.parametrize("widget", ["form", "macroform"])
+def test_a_signed_in_users_live_form_carries_their_session_token(
+    app, client, make_article, signed_in, widget
+):
+    """A signed-in reader (a ``user`` rating rule) sees the live form with Flask-WTF's
+    session-bound token, the only kind accepted from them, and can send it."""
+    article = make_article("Biểu mẫu cho người đã đăng nhập")
+    place(app, "revform", widget)
+    signed_in("author")
+    page = client.get(f"/news/{article.slug}", headers=BROWSER)
+    token = _token(page.text)
+    sent = client.post("/revform/send", data={"csrf_token": token, "text": "đã đăng nhập"})
+    assert sent.status_code == 200
+    assert sent.text == "sent: đã đăng nhập"
+
+
 def test_over_https_a_visitor_token_needs_this_sites_referer(app, client, make_article):
     article = make_article("Biểu mẫu qua HTTPS")
     place(app, "revform", "form")
