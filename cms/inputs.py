@@ -245,6 +245,29 @@ def _check_headers(environ: dict[str, Any]) -> None:
         )
 
 
+def passes_without_a_form(environ: dict[str, Any]) -> bool:
+    """Whether :func:`check_request` lets ``environ``'s path, query and headers through.
+
+    For the page cache, which answers before Flask and must refuse no less:
+    a request failing here goes to Flask, whose :func:`check_request` answers
+    it. Cheap for what browsers send: ASCII header values are not decoded.
+    Cookie values are checked whole for a NUL (Flask looks at each one).
+    """
+    try:
+        _check_path(environ)
+        _check_query(environ)
+    except InvalidInput:
+        return False
+    for key, value in environ.items():
+        if not (key.startswith("HTTP_") or key in _UNPREFIXED_HEADERS):
+            continue
+        if isinstance(value, str) and (
+            "\x00" in value or not (value.isascii() or is_utf8_header(value))
+        ):
+            return False
+    return True
+
+
 def _check_form() -> None:
     if request.mimetype not in FORM_MIMETYPES:
         return

@@ -14,6 +14,7 @@ import logging
 import re
 
 from flask import Flask
+from flask.logging import default_handler
 
 #: C0 controls, DEL, C1 controls, the line and paragraph separators, and the Unicode
 #: bidirectional formatting characters (Unicode Standard Annex #9: LRM, RLM, ALM,
@@ -72,6 +73,28 @@ def _install_on(handler: logging.Handler) -> None:
         handler.addFilter(EscapeControlCharacters())
 
 
+def use_server_log(app: Flask) -> None:
+    """Under gunicorn, write the app's logs (every ``cms.*`` logger) to gunicorn's error log.
+
+    Flask's default handler writes to the request's ``wsgi.errors`` and, outside
+    a request, to the process's stderr, which gunicorn keeps out of
+    ``--error-logfile`` (unless ``--capture-output``): the page cache's poll
+    thread and middleware, which log outside requests, would be lost. When
+    gunicorn's ``gunicorn.error`` logger has handlers (the app is loaded by a
+    gunicorn process), the app logger takes them instead, at gunicorn's
+    ``--log-level`` (the recipe of Flask's "Logging" documentation for WSGI
+    servers). Elsewhere nothing changes.
+    """
+    server = logging.getLogger("gunicorn.error")
+    if not server.handlers:
+        return
+    app.logger.removeHandler(default_handler)
+    for handler in server.handlers:
+        if handler not in app.logger.handlers:
+            app.logger.addHandler(handler)
+    app.logger.setLevel(server.level)
+
+
 def init_app(app: Flask) -> None:
     """Put :class:`EscapeControlCharacters` on every handler that writes the app's logs.
 
@@ -81,6 +104,7 @@ def init_app(app: Flask) -> None:
     the same escaping as the ``show_controls`` filter (the audit log uses it).
     """
     app.add_template_filter(escape_controls, "show_controls")
+    use_server_log(app)
     loggers = [logging.getLogger(), app.logger]
     loggers.extend(logging.getLogger(name) for name in SERVER_LOGGERS)
     for logger in loggers:

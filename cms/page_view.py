@@ -187,7 +187,9 @@ class Visitor:
         """Ask for a cookie on the answer (also on a page-cache hit); ``max_age`` in seconds.
 
         The value is visible to later calls in this request through :attr:`cookies`.
-        The cookie is ``Secure`` when the request came over HTTPS.
+        The cookie is ``Secure`` when the request came over HTTPS. Asked again for the
+        same name and path (three live forms on a page), the last call wins: the
+        answer sets it once (:meth:`cookie_headers`).
         """
         self.new_cookies.append(NewCookie(name, value, max_age, path, httponly, samesite))
         self.cookies = {**self.cookies, name: value}
@@ -217,7 +219,12 @@ class Visitor:
             return cls(user_id=user_id)
 
     def cookie_headers(self) -> list[str]:
-        """The ``Set-Cookie`` header values of the cookies asked for, in order."""
+        """The ``Set-Cookie`` header values of the cookies asked for, in order.
+
+        One per name and path, the last asked for (RFC 6265 section 4.1.1: a
+        server should not send two ``Set-Cookie`` fields for the same cookie).
+        """
+        last = {(cookie.name, cookie.path): cookie for cookie in self.new_cookies}
         return [
             dump_cookie(
                 cookie.name,
@@ -228,7 +235,7 @@ class Visitor:
                 samesite=cookie.samesite,
                 secure=self.secure,
             )
-            for cookie in self.new_cookies
+            for cookie in last.values()
         ]
 
     def apply_cookies(self, response: Any) -> None:

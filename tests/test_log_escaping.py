@@ -113,6 +113,39 @@ def test_the_filter_is_on_the_handlers_that_write_the_logs(database_url, tmp_pat
     finally:
         logging.getLogger().removeHandler(handler)
         logging.getLogger("gunicorn.error").removeHandler(gunicorn)
+        logging.getLogger("cms").removeHandler(gunicorn)  # it took gunicorn's handlers
+
+
+def test_under_gunicorn_logs_made_outside_requests_reach_its_error_log(
+    database_url, tmp_path, monkeypatch
+):
+    """The page cache's poll thread logs outside any request: under gunicorn its warnings
+    go to gunicorn's error log, not to a stderr that ``--error-logfile`` never sees."""
+    monkeypatch.setenv("CMS_INSTANCE_DIR", str(tmp_path / "instance"))
+    error_log = io.StringIO()
+    gunicorn = logging.StreamHandler(error_log)
+    server = logging.getLogger("gunicorn.error")
+    server.addHandler(gunicorn)
+    level = server.level
+    server.setLevel(logging.INFO)
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "DATABASE_URL": database_url,
+                "MEDIA_DIR": str(tmp_path / "media"),
+            }
+        )
+        logging.getLogger("cms.page_cache.purge_log").warning("the database has not answered")
+        assert "the database has not answered" in error_log.getvalue()
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        server.removeHandler(gunicorn)
+        server.setLevel(level)
+        logging.getLogger("cms").removeHandler(gunicorn)  # it took gunicorn's handlers
+        logging.getLogger("cms").setLevel(logging.NOTSET)
 
 
 def test_the_audit_log_stores_and_shows_control_characters_visibly(app, client, signed_in):

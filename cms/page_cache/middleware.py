@@ -30,6 +30,7 @@ from flask import Flask, Response, g, session
 from werkzeug.http import parse_date, parse_etags, unquote_etag
 
 from cms.extensions import db
+from cms.inputs import passes_without_a_form
 from cms.page_cache.applied_mark import applied_mark
 from cms.page_cache.backends import EVERYTHING, CacheUnavailable, PageBackend
 from cms.page_cache.entry import Entry, make_entry
@@ -108,8 +109,6 @@ class PageCache:
         self._generations: tuple[float, dict[str, int]] | None = None
         self._down_until = 0.0
         self._down = False
-        #: Stored pages are being served while the database does not answer (:meth:`_serve_stale`).
-        self._stale = False
         self._lock = threading.Lock()
         #: key -> (stored bytes, the :class:`Entry` they hold): the last entries read.
         self._entries: dict[str, tuple[bytes, Entry]] = {}
@@ -129,7 +128,11 @@ class PageCache:
                 self._state = None
                 self._entries, self._filled = {}, {}
 
-        def load_state() -> None:  # in the poll thread: no request waits for the database
+        def after_poll() -> None:  # in the poll thread: no request waits for the database
+            load_state()
+            self._page_tasks()
+
+        def load_state() -> None:
             if self._state is not None:
                 return
             self._state = loading = self._loading
@@ -149,7 +152,7 @@ class PageCache:
             replay=self.ttl,
             mark=applied_mark(app.instance_path, backend),
             forget=forget,
-            after_poll=load_state,
+            after_poll=after_poll,
         )
 
     # -- invalidation ------------------------------------------------------------
@@ -208,8 +211,8 @@ class PageCache:
             query_params=self.query_params,
             site_url=self.app.config.get("SITE_URL"),
         )
-        if request is None or not self._available():
-            return self.wsgi_app(environ, start_response)
+        if request is None or not self._available() or not passes_without_a_form(environ):
+            return self.wsgi_app(environ, start_response)  # Flask refuses what it must
         with self.app.app_context():
             looked = self._look_up(request)
             if looked is not None and looked[1] is not None:
@@ -223,28 +226,23 @@ class PageCache:
         """``(key, entry or None, epoch)``; ``None`` when the request must go to Flask untouched.
 
         Reads nothing from the database itself: the purge log, the counters
-        and the site state come from the poll thread (:class:`PurgeLog`).
-        While the database does not answer, stored pages are still served as
-        they are (the ``stale-if-error`` of RFC 5861, nginx's
-        ``proxy_cache_use_stale``): what could not be rendered now is never
-        newer than they are, and every change committed on this host was
-        already applied to the store. Nothing else is looked up meanwhile.
+        and the site state come from the poll thread (:class:`PurgeLog`),
+        which also runs the site's periodic tasks (promoting due scheduled
+        articles). While no recent poll succeeded (the database fails or
+        does not answer), nothing is served from the cache: a stored page
+        could outlive a change made meanwhile on another host (an unpublish),
+        and Flask answers 503.
         """
-        fresh = self._use_generations()
-        if not fresh and not self._serve_stale():  # no poll ever, or no counters known
+        if not self._use_generations():  # no recent poll: the database fails or hangs
             return None
         if self.purge_log.behind:  # a purge the cache refused: nothing it holds is trusted
             return None
-        if fresh:  # promoting an article drops the pages it changes: before the look-up
-            self._page_tasks()
         state = self._state
         if state is None or not state.enabled:  # unreadable (Flask answers 503), or being read
             return None
         key = request.key(self.version, state.locale, state.theme)
         try:
             data = self.backend.get(key)
-            if data is None and not fresh:  # a page to render while the database fails
-                return None
             if data is not None:
                 try:
                     return key, self._entry(key, data), 0
@@ -416,38 +414,25 @@ class PageCache:
         snapshot = self.purge_log.view(db.engine, since)
         if snapshot is None:
             return False
-        self._stale = False
         g.cms_generations = snapshot.counters
         if self._generations is known:  # else a counter moved meanwhile: the next request waits
             self._generations = (snapshot.started, snapshot.counters)
         return True
 
-    def _serve_stale(self) -> bool:
-        """Whether stored pages may be served while polls fail; logs the first time of each spell.
-
-        Only with the counters and the site state of an earlier poll (they
-        key live widgets and pages); the warning is logged again once a poll
-        succeeded in between.
-        """
-        known = self._generations
-        if known is None or self._state is None:
-            return False
-        g.cms_generations = known[1]
-        with self._lock:
-            first, self._stale = not self._stale, True
-        if first:
-            log.warning(
-                "page cache: the database does not answer; stored pages are served meanwhile"
-            )
-        return True
-
     def _page_tasks(self) -> None:
-        """Run the per-page tasks the site registered (due scheduled articles...). Never raises."""
-        for task in self.app.extensions.get("cms_page_tasks", ()):
-            try:
-                task()
-            except Exception:  # a reader is answered whatever a task does
-                log.exception("page cache: a per-page task failed")
+        """Run the periodic tasks the site registered (due scheduled articles); never raises.
+
+        In the poll thread, after each successful poll: every process that
+        serves pages runs them about once a second, and no cache hit waits
+        for their database work. Each task keeps its own pace (promotion
+        runs every ``PROMOTE_EVERY`` seconds).
+        """
+        with self.app.app_context():
+            for task in self.app.extensions.get("cms_page_tasks", ()):
+                try:
+                    task()
+                except Exception:  # the poll goes on whatever a task does
+                    log.exception("page cache: a periodic task failed")
 
     def _fill(
         self,

@@ -127,6 +127,18 @@ def test_the_live_forms_token_is_accepted_with_its_cookie(app, client, make_arti
     assert not any(c.startswith("session=") for c in sent.headers.getlist("Set-Cookie"))
 
 
+def test_several_live_forms_set_the_visitors_cookie_once(app, client, make_article):
+    article = make_article("Hai biểu mẫu")
+    place(app, "revform", "form")
+    place(app, "revform", "macroform")
+    for _ in range(2):  # the miss that stores the page, then a hit
+        answer = client.get(f"/news/{article.slug}", headers=BROWSER)
+        client.delete_cookie(COOKIE)  # a new reader each time
+        set_cookies = answer.headers.getlist("Set-Cookie")
+        assert len([c for c in set_cookies if c.startswith(f"{COOKIE}=")]) == 1, set_cookies
+        assert len(re.findall(r'name="csrf_token"', answer.text)) == 2
+
+
 def test_the_token_is_refused_without_its_cookie_or_with_another(app, client, make_article):
     _, token = _reader_with_form(app, client, make_article)
     stranger = app.test_client()

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from sqlalchemy.engine import make_url
 from cms import page_cache, testing
 from cms.content import save_article
 from cms.extensions import db
-from cms.models import Article
+from cms.models import Article, utcnow
 from cms.page_cache import purge_log
 from cms.page_cache.middleware import PageCache
 from cms.public import views
@@ -106,11 +107,9 @@ def hits_while_fresh(client: Any, url: str, cache: PageCache, margin: float) -> 
 
 
 def test_hits_never_wait_for_a_database_that_stopped_answering(make_app, make_article):
-    """Served from the cache while the last poll is fresh, and still once it is stale (RFC
-    5861 stale-if-error: nothing newer can be rendered); a page not stored goes to Flask,
-    which waits for the database (released here after 1.5 s); then hits again."""
+    """Served from the cache while the last poll is fresh; then through Flask, which waits
+    for the database (released here after 0.5 s); then from the cache again."""
     article = make_article("Khánh thành cầu Suối Ngọc")
-    other = make_article("Lễ hội văn hóa Hồ Văn Khê")
     url = f"/news/{article.slug}"
     app = make_app(PAGE_CACHE_POLL=0.1)
     cache = quick(app, stale_after=2.0)
@@ -126,18 +125,13 @@ def test_hits_never_wait_for_a_database_that_stopped_answering(make_app, make_ar
         time.sleep(
             max(0.0, snapshot.started + cache.purge_log.stale_after + 0.1 - time.monotonic())
         )
-        threading.Timer(1.5, answer.set).start()
+        threading.Timer(0.5, answer.set).start()
         started = time.monotonic()
-        stale = client.get(url, headers=BROWSER)  # the stored page, at once
-        took_stale = time.monotonic() - started
-        started = time.monotonic()
-        rendered = client.get(f"/news/{other.slug}", headers=BROWSER)  # Flask waits
-        took_rendered = time.monotonic() - started
-    assert (stale.status_code, state(stale)) == (200, "hit")
-    assert took_stale < QUICK, f"a stored page waited {took_stale:.2f} s"
-    assert rendered.status_code == 200
-    assert state(rendered) is None, "a page was looked up while the database failed"
-    assert took_rendered >= 0.4  # Flask waited for the database, the cache did not answer
+        stale = client.get(url, headers=BROWSER)  # to Flask, which waits for the database
+        took = time.monotonic() - started
+    assert stale.status_code == 200
+    assert state(stale) is None, "a page was answered from the cache past its poll"
+    assert took >= 0.4  # Flask waited for the database, the cache did not answer
     assert eventually(lambda: state(client.get(url, headers=BROWSER)) == "hit")
 
 
@@ -195,7 +189,10 @@ def test_a_long_write_lock_holds_up_no_hit(make_app, make_article, database_url)
             assert time.monotonic() - started < QUICK
 
 
-def test_a_hit_runs_no_sql_on_its_own_thread(make_app, make_article):
+@pytest.mark.parametrize("promotion_due", [False, True])
+def test_a_hit_runs_no_sql_on_its_own_thread(make_app, make_article, promotion_due):
+    """Not even when scheduled articles are due: the poll thread promotes them, so a
+    database that stops answering mid-promotion never holds a hit up."""
     article = make_article("Khánh thành cầu Suối Ngọc")
     url = f"/news/{article.slug}"
     app = make_app(PAGE_CACHE_POLL=0.05)
@@ -203,6 +200,14 @@ def test_a_hit_runs_no_sql_on_its_own_thread(make_app, make_article):
     client.get(url, headers=BROWSER)
     assert state(client.get(url, headers=BROWSER)) == "hit"
     no_promotion()
+    if promotion_due:
+        due = make_article(
+            "Bài hẹn giờ đã đến hạn", status="scheduled", published_at=utcnow() + timedelta(hours=1)
+        )
+        with app.app_context():
+            db.session.get(Article, due.id).published_at = utcnow() - timedelta(minutes=1)
+            db.session.commit()
+        views._last_promotion = 0.0
     seen: list[tuple[str, str]] = []
     recording = threading.Event()
 
@@ -212,13 +217,26 @@ def test_a_hit_runs_no_sql_on_its_own_thread(make_app, make_article):
 
     event.listen(engine_of(app), "before_cursor_execute", record)
     recording.set()
+    here = threading.current_thread().name
+    hits = 0
     for _ in range(10):
-        assert state(client.get(url, headers=BROWSER)) == "hit"
+        before = len([name for name, _ in seen if name == here])
+        served = state(client.get(url, headers=BROWSER))
+        if served == "hit":  # a promotion may drop the page: that request renders it again
+            hits += 1
+            assert len([name for name, _ in seen if name == here]) == before
         time.sleep(0.03)
     recording.clear()
-    here = threading.current_thread().name
-    assert [statement for name, statement in seen if name == here] == []
+    assert hits >= (8 if promotion_due else 10)
     assert any(name == purge_log.THREAD_NAME for name, _ in seen)  # it polled meanwhile
+    if promotion_due:  # promoted by the poll thread
+
+        def promoted() -> bool:
+            with app.app_context():
+                return db.session.get(Article, due.id).status == "published"
+
+        assert eventually(promoted)
+        assert any("UPDATE article" in statement for _, statement in seen)
 
 
 def test_the_poll_thread_starts_with_the_first_request_and_ends_with_the_engine(
@@ -386,13 +404,12 @@ def test_a_postgresql_server_that_stops_answering_holds_up_no_hit(
         time.sleep(
             max(0.0, snapshot.started + cache.purge_log.stale_after + 0.1 - time.monotonic())
         )
-        started = time.monotonic()
-        stale = client.get(page, headers=BROWSER)  # the stored page, at once
-        took = time.monotonic() - started
+        threading.Timer(0.5, proxy.resume).start()
+        stale = client.get(page, headers=BROWSER)  # to Flask, answered once the server is back
     finally:
         proxy.resume()
-    assert (stale.status_code, state(stale)) == (200, "hit")
-    assert took < QUICK, f"a stored page waited {took:.2f} s"
+    assert stale.status_code == 200
+    assert state(stale) is None, "a page was answered from the cache past its poll"
     assert eventually(lambda: state(client.get(page, headers=BROWSER)) == "hit")
 
 
