@@ -24,9 +24,15 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Compile the message catalogues (.po -> .mo) whenever a catalogue changes.
-cms/translations/.compiled: $(VENV)/.installed $(wildcard cms/translations/*/LC_MESSAGES/messages.po)
+# Compile the message catalogues (.po -> .mo), the core's and each bundled plugin's,
+# whenever one changes.
+PLUGIN_CATALOGUES := $(wildcard plugins/*/translations)
+cms/translations/.compiled: $(VENV)/.installed $(wildcard cms/translations/*/LC_MESSAGES/messages.po) \
+		$(wildcard plugins/*/translations/*/LC_MESSAGES/messages.po)
 	$(BIN)/pybabel compile --use-fuzzy -d cms/translations --statistics
+	for folder in $(PLUGIN_CATALOGUES); do \
+		$(BIN)/pybabel compile --use-fuzzy -d $$folder --statistics || exit 1; \
+	done
 	touch $@
 
 serve: install

@@ -121,14 +121,15 @@ def _title(status: int) -> str:
 
 
 def _api_rule_matches() -> bool:
-    """Whether some API route matches this path (with any method)."""
+    """Whether some API route, the core's or a plugin's (``<name>_api``), matches this path."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         try:
             endpoint, _values = adapter.match(request.path, method=method)
         except HTTPException:
             continue
-        if endpoint.startswith("api."):
+        blueprint = endpoint.partition(".")[0]
+        if blueprint == "api" or blueprint.endswith("_api"):  # the core's or a plugin's
             return True
     return False
 

@@ -362,8 +362,9 @@ def plugin_paths() -> dict[str, Any]:
 
     Bodies come from the routes' :class:`~cms.api.validation.Field` objects,
     the same ones that check them; every operation may answer 400, 401 and
-    404 (bad input, bad token, plugin disabled), and with a role 403, and a
-    write the body errors (413, 415, 422) and 409; one with a limit on calls
+    404 (bad input, bad token, plugin disabled), with a role or as a write 403
+    (an anonymous write may be refused: a robot, a voting rule), and a write
+    the body errors (413, 415, 422) and 409; one with a limit on calls
     without a token (:func:`cms.api.routes.anonymous_limit`) 429.
     """
     if not has_app_context():
@@ -378,7 +379,7 @@ def plugin_paths() -> dict[str, Any]:
         ]
         method = route.method.lower()
         errors = [("400", "BadRequest"), ("401", "Unauthorized"), ("404", "NotFound")]
-        if route.auth != "public":
+        if route.auth != "public" or method != "get":  # a public write may refuse a robot
             errors.append(("403", "Forbidden"))
         if method != "get":
             errors += [

@@ -66,9 +66,14 @@ def _scratch(prefix: str) -> Path:
     return folder
 
 
-#: The site's plugins folder: copies of the bundled plugins and of the test plugins.
+#: The site's plugins folder: links to the bundled plugins (so that their modules, and the
+#: models they define, are the checkout's, imported once per run) and copies of the test
+#: plugins.
 PLUGINS_DIR = _scratch("cms-fuzz-plugins-")
-for source in sorted([*(PROJECT_ROOT / "plugins").iterdir(), *FUZZ_PLUGINS.iterdir()]):
+for source in sorted((PROJECT_ROOT / "plugins").iterdir()):
+    if (source / "__init__.py").is_file():
+        (PLUGINS_DIR / source.name).symlink_to(source, target_is_directory=True)
+for source in sorted(FUZZ_PLUGINS.iterdir()):
     if (source / "__init__.py").is_file():
         shutil.copytree(
             source, PLUGINS_DIR / source.name, ignore=shutil.ignore_patterns("tests", "__pycache__")
@@ -91,20 +96,25 @@ def site_document() -> dict[str, Any]:
     """The OpenAPI document the fuzzed site serves, from an app on its own migrated database.
 
     Call it while the example is installed (:func:`tests.plugins.examples.on_path`).
-    The ``plugins.*`` modules it imports from :data:`PLUGINS_DIR` are forgotten
-    afterwards: collection goes on with the bundled ones (``plugins.clock.tests``).
+    The test plugins' modules it imports from :data:`PLUGINS_DIR` are forgotten
+    afterwards; the bundled plugins' are the checkout's own and stay, as a second
+    import would define their models twice.
     """
-    loaded = {name: module for name, module in sys.modules.items() if _bundled(name)}
+    loaded = {name: module for name, module in sys.modules.items() if _copied(name)}
     try:
         return _served_document()
     finally:
-        for name in [name for name in sys.modules if _bundled(name)]:
+        for name in [name for name in sys.modules if _copied(name)]:
             del sys.modules[name]
         sys.modules.update(loaded)
 
 
-def _bundled(module: str) -> bool:
-    return module == "plugins" or module.startswith("plugins.")
+def _copied(module: str) -> bool:
+    """Whether ``module`` is a test plugin's, copied into :data:`PLUGINS_DIR`."""
+    return any(
+        module == f"plugins.{name}" or module.startswith(f"plugins.{name}.")
+        for name in (source.name for source in FUZZ_PLUGINS.iterdir())
+    )
 
 
 def _served_document() -> dict[str, Any]:

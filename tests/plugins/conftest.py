@@ -1,6 +1,5 @@
 """A plugins folder with well-behaved, failing and broken test plugins."""
 
-import shutil
 import sys
 import textwrap
 
@@ -167,12 +166,17 @@ NOTES = {
 
 @pytest.fixture
 def plugins_dir(tmp_path):
+    """A plugins folder: the test plugins, and links to the bundled ones.
+
+    Links, not copies: a bundled plugin's module is then the checkout's, imported once
+    per run (its models must not be defined twice), and every test database, migrated
+    with every bundled plugin's branch, has no revision its app does not know.
+    """
     folder = tmp_path / "plugins"
-    shutil.copytree(
-        PROJECT_ROOT / "plugins" / "clock",
-        folder / "clock",
-        ignore=shutil.ignore_patterns("tests", "__pycache__"),
-    )
+    folder.mkdir()
+    for bundled in sorted((PROJECT_ROOT / "plugins").iterdir()):
+        if (bundled / "__init__.py").is_file():
+            (folder / bundled.name).symlink_to(bundled, target_is_directory=True)
     for name, source in TEST_PLUGINS.items():
         (folder / name).mkdir(parents=True)
         (folder / name / "__init__.py").write_text(textwrap.dedent(source))

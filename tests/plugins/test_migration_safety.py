@@ -319,7 +319,8 @@ def test_cms_init_says_what_it_did(add_plugin, make_app):
         db.engine.dispose()
     result = cms(app, "init")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
-        f"Upgraded the core from 0008_media_uploader_index to {head}.",
-        "Applied the migrations of plugin okmig: okmig_0001.",
-    ]
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Upgraded the core from 0008_media_uploader_index to {head}."
+    assert "Applied the migrations of plugin okmig: okmig_0001." in lines
+    # bundled plugins whose branch depends on a newer core revision came down with it
+    assert all(line.startswith("Applied the migrations of plugin ") for line in lines[1:])
