@@ -91,6 +91,7 @@ def configure_extensions(app: Flask) -> None:
     """Bind the extensions of :mod:`cms.extensions` to ``app``."""
     from cms import (
         models,  # noqa: F401  (register the tables on the metadata)
+        statement_deadline,
         store,
         visitor_csrf,
     )
@@ -127,6 +128,7 @@ def configure_extensions(app: Flask) -> None:
     limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        statement_deadline.install(app, db.engine)
         install_storage_guard(db.engine)
         store.init_app(app)
     user_sessions.init_app(app)  # Flask-Login loads users through their server-side sessions

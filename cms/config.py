@@ -126,6 +126,10 @@ class Defaults:
     DATABASE_CONNECT_TIMEOUT = 5
     #: ``Retry-After`` (seconds) of the 503 answered while the database is locked or down.
     DATABASE_RETRY_AFTER = 10
+    #: Seconds one database call of a request may take before its connection is closed
+    #: and the request answers 503 (PostgreSQL: a server that accepts and never answers;
+    #: see :mod:`cms.statement_deadline`). 0: no deadline.
+    DATABASE_STATEMENT_DEADLINE = 10.0
     #: Seconds promoting due scheduled articles, which a reader's request does, may wait
     #: for a lock; past it a later request tries again, and the reader is not held up.
     PROMOTION_LOCK_WAIT = 0.05

@@ -65,7 +65,10 @@ class AppliedMark:
     store did not get; a row missing here (never added, lost to a concurrent
     writer, the file unwritable or deleted) is simply applied once more, as
     every process did before. The file (JSON, ``{"ranges": [[first, last],
-    ...]}``) is replaced atomically. Never raises.
+    ...], "store": identity}``) is replaced atomically. ``store`` is the
+    identity of the store the ranges were applied to (a Redis ``run_id``):
+    ids applied to a store that has since restarted vouch for nothing
+    (:meth:`set_store`). Never raises.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -74,6 +77,7 @@ class AppliedMark:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
         self._ranges: list[tuple[int, int]] = []
+        self._store: str | None = None
 
     def known(self, ids: Iterable[int]) -> set[int]:
         """Those of ``ids`` whose purge the store is known to have taken."""
@@ -96,28 +100,50 @@ class AppliedMark:
             current = self._load()
             if all(_covers(current, i) for i in new):
                 return
-            self._write(_merge(current, new))
+            self._write(_merge(current, new), self._store)
 
     def clear(self) -> None:
         """Forget every id (they belong to another history of the purge log)."""
         with self._lock:
-            self._write([])
+            self._load()
+            self._write([], self._store)
 
-    def _write(self, ranges: list[tuple[int, int]]) -> None:
-        """Replace the file with ``ranges`` (the caller holds the lock); never raises."""
+    def store(self) -> str | None:
+        """The identity of the store the noted ids were applied to, or ``None``."""
+        with self._lock:
+            self._load()
+            return self._store
+
+    def set_store(self, identity: str) -> None:
+        """Note that the store is now ``identity``; ids noted for another one are forgotten.
+
+        The first identity noted keeps the ids (they were applied to that store).
+        """
+        with self._lock:
+            ranges = self._load()
+            if identity != self._store:
+                self._write(ranges if self._store is None else [], identity)
+
+    def _write(self, ranges: list[tuple[int, int]], store: str | None) -> None:
+        """Replace the file's contents (the caller holds the lock); never raises.
+
+        What this process wrote holds for it even when the file cannot be written
+        (kept in memory until the file changes).
+        """
         temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             with os.fdopen(handle, "w") as out:
-                json.dump({"ranges": ranges}, out)
+                json.dump({"ranges": ranges, "store": store}, out)
             os.replace(temporary, self.path)
         except OSError as exc:
             log.debug("page cache: %s cannot be written: %s", self.path, exc)
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+            self._ranges, self._store = ranges, store
             return
-        self._ranges, self._stamp = ranges, self._stat()
+        self._ranges, self._store, self._stamp = ranges, store, self._stat()
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
@@ -129,16 +155,21 @@ class AppliedMark:
     def _load(self) -> list[tuple[int, int]]:
         """The ranges in the file, read again only when it changed (the caller holds the lock)."""
         stamp = self._stat()
-        if stamp is None:
-            self._stamp, self._ranges = None, []
+        if stamp is None:  # no file: what this process wrote, unless the file was deleted
+            if self._stamp is not None:
+                self._ranges, self._store = [], None
+            self._stamp = None
         elif stamp != self._stamp:
+            store = None
             try:
                 data = json.loads(self.path.read_text())
                 ranges = sorted((int(first), int(last)) for first, last in data["ranges"])
-            except (OSError, ValueError, TypeError, KeyError) as exc:
+                store = data.get("store")
+                store = str(store) if store is not None else None
+            except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 log.debug("page cache: %s cannot be read: %s", self.path, exc)
                 ranges = []
-            self._stamp, self._ranges = stamp, ranges
+            self._stamp, self._ranges, self._store = stamp, ranges, store
         return self._ranges
 
 

@@ -64,6 +64,9 @@ class PageBackend(Protocol):
     def clear(self) -> int:
         """Drop every entry; returns how many were dropped."""
 
+    def identity(self) -> str | None:
+        """What changes when the storage may have lost writes or gone back on them, or ``None``."""
+
 
 # Redis time in milliseconds, then what makes a tag index a sorted set. An index
 # written by an earlier version (a plain set, without expiry times) becomes one
@@ -193,6 +196,20 @@ class RedisPageBackend:
             return int(self._invalidate(keys=[self._epoch_key, self._tag_prefix], args=names))
         except redis.RedisError as exc:
             raise CacheUnavailable(str(exc)) from exc
+
+    def identity(self) -> str | None:
+        """The Redis server's ``run_id``, new at every start (``INFO server``).
+
+        A Redis that restarted may have reloaded an older snapshot (RDB or AOF),
+        pages since purged included, and a replica promoted after a failover
+        may not have the last purges: either way its ``run_id`` is not the one
+        before. Raises :class:`CacheUnavailable` when Redis fails.
+        """
+        try:
+            found = self.client.info("server").get("run_id")
+        except redis.RedisError as exc:
+            raise CacheUnavailable(str(exc)) from exc
+        return str(found) if found else None
 
     def clear(self) -> int:
         """See :class:`PageBackend`: every entry, and any index left behind."""
@@ -389,6 +406,10 @@ class SQLitePageBackend:
                 dropped = connection.execute(_DROP_TAGGED, listed).rowcount
                 connection.execute(_DROP_TAGGED_TAGS, listed)
         return max(0, int(dropped))
+
+    def identity(self) -> str | None:
+        """``None``: a file of the host, replaced only by hand (a new file is seen by its inode)."""
+        return None
 
     def clear(self) -> int:
         """See :class:`PageBackend`."""

@@ -153,6 +153,7 @@ class PageCache:
             mark=applied_mark(app.instance_path, backend),
             forget=forget,
             after_poll=after_poll,
+            store_identity=backend.identity,
         )
 
     # -- invalidation ------------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cms.db import limit_lock_wait
 from cms.models import Generation, PageCachePurge, utcnow
 from cms.page_cache.applied_mark import AppliedMark
+from cms.page_cache.backends import EVERYTHING, CacheUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class PurgeLog:
         mark: AppliedMark | None = None,
         forget: Callable[[set[str]], None] | None = None,
         after_poll: Callable[[], None] | None = None,
+        store_identity: Callable[[], str | None] | None = None,
     ) -> None:
         self.apply = apply
         #: Seconds between two polls; 0: a poll for every request that needs one.
@@ -134,6 +136,8 @@ class PurgeLog:
         self.mark = mark
         self.forget = forget
         self.after_poll = after_poll
+        self.store_identity = store_identity
+        self._identity: str | None = None
         #: Whether purges are known that the cache has not taken yet.
         self.behind = False
         #: What the last successful poll read, or ``None`` before the first one.
@@ -312,8 +316,42 @@ class PurgeLog:
             self._next_prune = started + PRUNE_EVERY
             self._prune(engine)
 
+    def _same_store(self) -> bool:
+        """Purge everything if the store restarted since it was last seen; whether that went well.
+
+        ``store_identity`` (a Redis ``run_id``) changes when the store may have
+        gone back to an older snapshot, holding pages purged since. The identity
+        last seen is kept in the :class:`AppliedMark` (so a process started
+        after the restart sees it too) or, without one, in this process. The
+        first process to see the new identity purges everything and notes it;
+        the others find it noted. ``False`` when the store failed.
+        """
+        if self.store_identity is None:
+            return True
+        try:
+            identity = self.store_identity()
+        except CacheUnavailable:
+            return False
+        if identity is None or identity == self._identity:
+            return True
+        previous = self.mark.store() if self.mark is not None else self._identity
+        if previous is not None and previous != identity:
+            log.warning(
+                "page cache: the shared store restarted (it may hold purged pages); "
+                "every stored page is dropped"
+            )
+            if not self.apply({EVERYTHING}):
+                return False
+        if self.mark is not None:
+            self.mark.set_store(identity)
+        self._identity = identity
+        return True
+
     def _read(self, engine: Any, now: float) -> dict[str, int] | None:
         """Apply the new rows and read the counters; ``None`` when the cache refused the rows."""
+        if not self._same_store():
+            self.behind = True
+            return None
         first = self._newest is None
         with engine.connect() as connection:
             if first:

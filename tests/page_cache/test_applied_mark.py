@@ -74,7 +74,8 @@ def test_a_mark_keeps_its_newest_ranges(tmp_path, monkeypatch):
     assert mark.known(range(10)) == {5, 7, 9}  # forgetting only costs a purge applied again
 
 
-def test_a_mark_that_cannot_be_read_or_written_knows_nothing_and_raises_nothing(tmp_path):
+def test_a_mark_that_cannot_be_read_or_written_raises_nothing(tmp_path):
+    """Unreadable, it knows nothing; unwritable, only what its own process wrote."""
     broken = tmp_path / "mark.json"
     broken.write_text("{not json")
     assert AppliedMark(broken).known([1, 2]) == set()
@@ -84,7 +85,23 @@ def test_a_mark_that_cannot_be_read_or_written_knows_nothing_and_raises_nothing(
     blocked.write_text("where the folder should be")
     unwritable = AppliedMark(blocked / "mark.json")
     unwritable.add([1, 2])
-    assert unwritable.known([1, 2]) == set()
+    unwritable.set_store("run-1")
+    assert unwritable.store() == "run-1"  # else every poll would take the store for new
+    unwritable.add([1, 2])
+    assert unwritable.known([1, 2]) == {1, 2}
+    assert AppliedMark(blocked / "mark.json").known([1, 2]) == set()  # another process
+
+
+def test_ids_noted_for_a_store_that_restarted_vouch_for_nothing(tmp_path):
+    mark = AppliedMark(tmp_path / "mark.json")
+    mark.set_store("run-1")
+    mark.add([1, 2, 3])
+    other = AppliedMark(tmp_path / "mark.json")  # another process of the host
+    assert (other.store(), other.known([1, 2, 3])) == ("run-1", {1, 2, 3})
+    mark.set_store("run-1")  # the same store: nothing forgotten
+    assert other.known([1, 2, 3]) == {1, 2, 3}
+    mark.set_store("run-2")
+    assert (other.store(), other.known([1, 2, 3])) == ("run-2", set())
 
 
 def test_processes_share_a_mark_exactly_when_they_share_the_store(tmp_path):

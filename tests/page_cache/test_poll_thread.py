@@ -8,22 +8,20 @@ once it is stale, and come back when the database answers again.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
-from cms import page_cache, testing
+from cms import page_cache
 from cms.content import save_article
 from cms.extensions import db
 from cms.models import Article, utcnow
@@ -31,6 +29,7 @@ from cms.page_cache import purge_log
 from cms.page_cache.middleware import PageCache
 from cms.public import views
 from tests.database_locks import write_lock
+from tests.database_proxy import PausableProxy, proxied_test_postgres
 from tests.page_cache.helpers import BROWSER, state
 
 
@@ -308,79 +307,10 @@ def test_a_hit_of_a_new_process_waits_for_its_first_poll_at_most_briefly(make_ap
 # -- a real server that stops answering (PostgreSQL only) ----------------------------------
 
 
-class PausableProxy:
-    """A TCP relay to ``target`` that can stop relaying while every socket stays open.
-
-    Paused, it is a server that accepts connections and answers nothing, as
-    a SIGSTOPped PostgreSQL: its kernel still accepts and acknowledges.
-    """
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self.listener.getsockname()[1])
-        self.relaying = threading.Event()
-        self.relaying.set()
-        self.closed = False
-        self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def pause(self) -> None:
-        self.relaying.clear()
-
-    def resume(self) -> None:
-        self.relaying.set()
-
-    def close(self) -> None:
-        self.closed = True
-        self.relaying.set()
-        for sock in [self.listener, *self.sockets]:
-            sock.close()
-
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                client, _address = self.listener.accept()
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                return
-            upstream.settimeout(None)
-            self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while True:
-                self.relaying.wait()
-                data = source.recv(65536)
-                if not data or self.closed:
-                    break
-                self.relaying.wait()  # paused while it was in flight: held back
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-
 @pytest.fixture
 def postgres_proxy() -> Iterator[tuple[PausableProxy, str]]:
-    """A :class:`PausableProxy` in front of the test PostgreSQL, and its database URL."""
-    url = testing.test_database_url()
-    if url is None or not url.startswith("postgres"):
-        pytest.skip("needs CMS_TEST_DATABASE_URL on PostgreSQL")
-    target = make_url(url)
-    proxy = PausableProxy(target.host or "127.0.0.1", int(target.port or 5432))
-    try:
-        yield (
-            proxy,
-            target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
-        )
-    finally:
-        proxy.close()
+    """A relay in front of the test PostgreSQL that can stop relaying, and its URL."""
+    yield from proxied_test_postgres()
 
 
 def test_a_postgresql_server_that_stops_answering_holds_up_no_hit(
