@@ -218,20 +218,25 @@ def _stand_in(conn: Connection, aside: set[str]) -> set[str]:
         seen.add(rev.revision)
         wanted.update(d for d in (*rev.down, *rev.depends) if d in core)
         stack.extend(d for d in (*rev.down, *rev.depends) if d in plugins)
-    present = applied_versions(conn) & set(core)
+    rows = applied_versions(conn)
+    # the core revisions the rows kept stand for: their own, and what they depend on
+    covered = (rows | _ancestors(rows, {**core, **plugins})) & set(core)
     if not wanted:
-        if not present and aside - set(plugins) and inspect(conn).has_table("article"):
+        if not covered and aside - set(plugins) and inspect(conn).has_table("article"):
             raise MigrationError(
                 "the core's migrations are recorded only through a plugin that is not"
                 f" installed ({', '.join(sorted(aside - set(plugins)))}): reinstall it,"
                 " then run `cms init` again"
             )
         return set()
-    older = _ancestors(wanted | present, core)
-    newest = (wanted | present) - older
-    stand_in = newest - present
-    if present & older:
-        conn.execute(delete(_VERSIONS).where(_VERSIONS.c.version_num.in_(sorted(present & older))))
+    if wanted <= covered:
+        return set()
+    target = wanted | covered
+    newest = target - _ancestors(target, core)
+    stand_in = newest - covered
+    present = rows & set(core)
+    if present - newest:  # a core row beside one that follows it: Alembic refuses both
+        conn.execute(delete(_VERSIONS).where(_VERSIONS.c.version_num.in_(sorted(present - newest))))
     if stand_in:
         conn.execute(insert(_VERSIONS), [{"version_num": v} for v in sorted(stand_in)])
     return stand_in

@@ -63,7 +63,8 @@ def test_cms_init_twice_with_a_plugin_on_the_core_head(app):
         outputs.append(result.output)
     assert "Nothing to do" in outputs[2], outputs[2]
     # Alembic keeps the plugin's row alone: it stands for the core's head it depends on
-    assert versions(app) == {"pins_0001"}
+    assert "pins_0001" in versions(app)
+    assert not heads(read_revisions(CORE_VERSIONS)) & versions(app)
     with app.app_context():
         db.engine.dispose()
         assert "pins_pin" in inspect(db.engine).get_table_names()
