@@ -2,7 +2,7 @@
 
 The render path for what the page cache does not answer (signed-in editors,
 a page cache turned off, the first view after a change) renders a page from
-parts; the costly ones (an article's body and head, its related list) are
+parts; the costly ones (an article's body and head, the navigation) are
 kept here between requests. A fragment's key holds everything its HTML
 depends on: its name and ``vary`` (the row it shows...), the values of the
 generation counters (:mod:`cms.generations`) of the data it reads, the

@@ -23,10 +23,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,15 +36,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 
 from cms import create_app, store
-from cms.config import normalise_database_url
+from cms.config import PROJECT_ROOT, normalise_database_url
 from cms.content import save_article, save_category
 from cms.extensions import db
 from cms.models import ApiToken, User
 from cms.plugins import registry
 from cms.plugins.placement import add_instance
+from cms.public import views
 from cms.themes import active_theme
 
 #: Environment variable naming the database the suite runs on (default: SQLite files).
@@ -52,6 +55,11 @@ REDIS_ENV = "CMS_TEST_REDIS_URL"
 
 #: The password of users made by :func:`make_user` unless a test picks another.
 TEST_PASSWORD = "correct horse battery"  # noqa: S105 (a known test password)
+
+#: A desktop browser's User-Agent: requests without one count as a crawler's.
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
+#: Threads whose statements are no request's: the shared store's buffered writes.
+BACKGROUND_THREADS = ("cms-store-flush",)
 
 #: Configuration every test app gets.
 BASE_TEST_CONFIG = {
@@ -534,6 +542,10 @@ def signed_in(make_user: Callable[..., Any], auth: AuthActions) -> Callable[[str
 
 #: Debian's Chromium, which the browser tests drive (Playwright's own download is not used).
 CHROMIUM = "/usr/bin/chromium"
+#: axe-core's script, installed by ``make install`` (``npm ci``).
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The axe-core rule sets themes and widgets are held to: WCAG 2.1 A and AA, best practice.
+AXE_RULES = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 
 
 @pytest.fixture
@@ -679,3 +691,79 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def axe_page(browser: Any) -> Iterator[Any]:
+    """A fresh page whose context lets axe-core's script in despite the site's CSP.
+
+    For :func:`axe_check` only: a test of the CSP itself uses :func:`page`.
+    """
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@contextmanager
+def statements_run(app: Flask) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements ``(sql, parameters)`` run on ``app``'s engine inside the block.
+
+    Statements of :data:`BACKGROUND_THREADS` are left out. For statement
+    budgets and query plans (``EXPLAIN`` the statements caught).
+    """
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if threading.current_thread().name not in BACKGROUND_THREADS:
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def render_counted(app: Flask, client: FlaskClient, url: str) -> tuple[str, list[tuple[str, Any]]]:
+    """The HTML of ``url`` rendered a second time, and the statements that render ran.
+
+    The first request warms the per-process caches; the second is counted
+    (:func:`statements_run`). Periodic page tasks (promoting due scheduled
+    articles) are put off, as they are no part of rendering the page. Fails
+    the test unless both answer 200. Run it with the page cache off.
+    """
+    assert client.get(url, headers=BROWSER).status_code == 200
+    views._last_promotion = time.monotonic()
+    with statements_run(app) as statements:
+        response = client.get(url, headers=BROWSER)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), statements
+
+
+def axe_check(page: Any, include: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """axe-core's serious and critical violations on the page loaded in ``page``.
+
+    ``include`` is a CSS selector limiting the check to a part (a widget);
+    ``None`` checks the whole document. Returns the violations (``id``,
+    ``impact`` and the first three ``nodes``' targets) and how many rules
+    passed, so a check that examined nothing can be told apart. The page's
+    context needs ``bypass_csp=True`` (the site's CSP refuses inline
+    scripts). Skips the test when axe-core is not installed.
+    """
+    if not AXE_SCRIPT.is_file():
+        pytest.skip("axe-core is not installed (make install runs npm ci)")
+    page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async ([include, rules]) => await axe.run("
+        "include ? {include: [include]} : document, {runOnly: rules})",
+        [include, list(AXE_RULES)],
+    )
+    found = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    return found, len(result["passes"])

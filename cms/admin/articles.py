@@ -451,7 +451,7 @@ def article_preview(article_id: int) -> Any:
     article = _editable(article_id)
     shown = PreviewArticle(article)
     g.cms_page = {"kind": "article", "article": shown}
-    html = render("public/article.html", article=shown, related=[], preview=True)
+    html = render("public/article.html", article=shown, preview=True)
     banner = render_template("admin/articles/_preview_banner.html", article=article)
     style = str(
         Markup('<link rel="stylesheet" href="{}">').format(

@@ -380,13 +380,6 @@ def delete_article(article: Article) -> None:
     db.session.delete(article)
 
 
-def related_by_category(article: Article, limit: int = 5) -> list[Article]:
-    """Other public articles of the same category, newest first (tags loaded, two queries)."""
-    if article.category_id is None:
-        return []
-    return latest_articles(limit, category=article.category, exclude_id=article.id)
-
-
 def category_blocks(
     tops: Sequence[Category], per_block: int = 5
 ) -> list[tuple[Category, list[Article]]]:

@@ -12,6 +12,7 @@ from cms.models.content import (
     SlugHistory,
     Tag,
     article_tag,
+    visible_now,
 )
 from cms.models.plugins import VISIBILITY, Generation, PageCachePurge, PluginState, WidgetInstance
 from cms.models.settings import Setting
@@ -46,4 +47,5 @@ __all__ = [
     "WidgetInstance",
     "article_tag",
     "utcnow",
+    "visible_now",
 ]

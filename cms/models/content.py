@@ -91,6 +91,20 @@ class Media(Model):
         return f"<Media {self.filename}>"
 
 
+def visible_now(status: str, published_at: datetime | None) -> bool:
+    """Whether readers may see an article of ``status`` published at ``published_at`` now.
+
+    Published and scheduled articles are public from their ``published_at``
+    (UTC) on; drafts and unpublished ones never are. The same rule as the SQL
+    filter :func:`cms.content.public_filter`, for rows already loaded.
+    """
+    return (
+        status in ("published", "scheduled")
+        and published_at is not None
+        and published_at <= utcnow()
+    )
+
+
 class Article(Model):
     """A news article. Public when published (or scheduled) and its time has come."""
 
@@ -131,12 +145,8 @@ class Article(Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether readers may see the article now."""
-        return (
-            self.status in ("published", "scheduled")
-            and self.published_at is not None
-            and self.published_at <= utcnow()
-        )
+        """Whether readers may see the article now (:func:`visible_now`)."""
+        return visible_now(self.status, self.published_at)
 
     @property
     def effective_status(self) -> str:

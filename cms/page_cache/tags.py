@@ -12,8 +12,8 @@ tag                     carried by                             invalidated by
 ``lists``               home, category and tag listings,       any article saved or deleted
                         feeds, sitemap
 ``article:<id>``        the article's page                     that article saved or deleted
-``list:category:<id>``  articles of category ``id`` (their     an article entering or leaving
-                        "more in this category")               that category
+``list:category:<id>``  the listings of category ``id`` and     an article entering or leaving
+                        of its parents                         that category
 ``tag:<id>``            the tag's listing, its articles        that tag saved or deleted
 ``page:<id>``           the page                               that page saved or deleted
                                                                (and ``layout``: menus, sub-pages)
@@ -67,8 +67,6 @@ def page_tags(kind: str, obj: Any, descendant_ids: Iterable[int] = ()) -> list[s
         return [f"page:{obj.id}"]
     if kind == "article":
         tags = [f"article:{obj.id}"]
-        if obj.category_id is not None:
-            tags.append(f"list:category:{obj.category_id}")
         if obj.author_id is not None:
             tags.append(f"user:{obj.author_id}")
         tags.extend(f"tag:{tag.id}" for tag in obj.tags)

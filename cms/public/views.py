@@ -40,7 +40,6 @@ from cms.content.articles import (
     category_and_descendant_ids,
     category_blocks,
     promote_due_articles,
-    related_by_category,
 )
 from cms.content.identity import article_id_uri, feed_id_uri
 from cms.content.pages import menu_pages
@@ -376,8 +375,6 @@ class ArticleParts(NamedTuple):
     head: Markup
     #: The article itself: breadcrumbs, title, meta line, image, body, tags.
     body: Markup
-    #: Other articles of its category.
-    related: Markup
     #: The page cache's tags of the page (:func:`cms.page_cache.tags.page_tags`).
     tags: tuple[str, ...]
 
@@ -410,7 +407,7 @@ def article(slug: str) -> Any:
 
 def _article_parts(article: Article) -> ArticleParts:
     """Render the parts of ``article``'s page that do not change per request."""
-    context = {"article": article, "related": related_by_category(article)}
+    context = {"article": article}
 
     def part(template: str) -> Markup:
         # The output of an autoescaping template, as an include would insert it.
@@ -420,7 +417,6 @@ def _article_parts(article: Article) -> ArticleParts:
         title=render("public/_article_title.html", **context).strip(),
         head=part("public/_article_head.html"),
         body=part("public/_article_body.html"),
-        related=part("public/_article_related.html"),
         tags=tuple(tag_names("article", article)),
     )
 

@@ -4,41 +4,20 @@ import json
 
 import pytest
 
-from cms.config import PROJECT_ROOT
 from cms.content import set_setting
 from cms.extensions import db
+from cms.testing import axe_check
 
 pytestmark = pytest.mark.browser
 
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
 
 @pytest.fixture
-def page(browser):
-    """A page that lets axe-core's script in despite the site's Content Security Policy."""
-    context = browser.new_context(locale="vi-VN", bypass_csp=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-@pytest.fixture
-def axe(page):
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed (make install runs npm ci)")
+def axe(axe_page):
+    """``axe(url)``: the serious and critical violations axe-core finds on ``url``."""
 
     def run(url):
-        page.goto(url)
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        axe_page.goto(url)
+        return axe_check(axe_page)[0]
 
     return run
 
@@ -76,9 +55,10 @@ def test_public_pages_pass_axe(portal, live_server, axe, theme):
     )
 
 
-def test_back_office_passes_axe(portal, live_server, axe, page, make_user):
+def test_back_office_passes_axe(portal, live_server, axe, axe_page, make_user):
     make_user(email="admin@example.org", role="admin")
     problems = {"/admin/login": axe(live_server + "/admin/login")}
+    page = axe_page  # the page axe() checks: signed in, it checks the back office
     page.fill("#email", "admin@example.org")
     page.fill("#password", "correct horse battery")
     page.click("button[type=submit]")

@@ -11,13 +11,13 @@ inserts and analysed, so the planner chooses as it would on a real site.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from flask import current_app
+from sqlalchemy import select, text
 
 from cms import bench_data
 from cms.content import filter_articles, latest_articles, public_articles, public_filter
@@ -25,6 +25,7 @@ from cms.content import search as search_module
 from cms.extensions import cache, db
 from cms.models import Article, Category, Tag, article_tag
 from cms.paging import last_page, paginate
+from cms.testing import statements_run
 
 #: Articles made for the planner to see a real table.
 ARTICLES = 2_500
@@ -47,22 +48,6 @@ def filled(app):
     return app
 
 
-@contextmanager
-def captured() -> Iterator[list[tuple[str, Any]]]:
-    """The statements (SQL, parameters) run inside the block, on this app's engine."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        seen.append((statement, parameters))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def plan_of(statement: str, parameters: Any) -> str:
     """The planner's plan of ``statement`` with ``parameters``, as one string."""
     connection = db.session.connection()
@@ -77,7 +62,7 @@ def article_plans(run: Callable[[], Any]) -> list[tuple[str, str]]:
     """(SQL, plan) of each statement ``run`` makes that reads the article table."""
     cache.clear()  # counts are counted, not taken from the cache
     db.session.expire_all()
-    with captured() as seen:
+    with statements_run(current_app) as seen:
         run()
     return [
         (statement, plan_of(statement, parameters))
@@ -193,7 +178,7 @@ def test_searches_read_indexes(planned, monkeypatch, way):
 
 def counts_run(run: Callable[[], Any]) -> int:
     """How many ``count(`` statements ``run`` makes."""
-    with captured() as seen:
+    with statements_run(current_app) as seen:
         run()
     return sum(1 for statement, _parameters in seen if "count(" in statement.lower())
 

@@ -11,15 +11,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from cms.config import PROJECT_ROOT
 from cms.content import set_setting
 from cms.extensions import db
+from cms.testing import axe_check
 from plugins.links.models import Link
 from plugins.links.tests.conftest import clicks
 
 pytestmark = pytest.mark.browser
-
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -161,30 +159,10 @@ def test_webmaster_drags_links_into_a_new_order(app, live_server, page, make_use
 # -- axe-core ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def axe_page(browser):
-    """A page that lets axe-core's script in despite the site's Content Security Policy."""
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed (make install runs npm ci)")
-    context = browser.new_context(locale="vi-VN", bypass_csp=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 def serious_violations(page, url):
-    """axe-core's serious and critical violations on ``url`` (WCAG 2.1 A/AA, best practice)."""
+    """axe-core's serious and critical violations on ``url`` (:func:`cms.testing.axe_check`)."""
     page.goto(url)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return axe_check(page)[0]
 
 
 @pytest.mark.parametrize("theme", ["default", "portal"])

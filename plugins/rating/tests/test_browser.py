@@ -10,14 +10,13 @@ import json
 
 import pytest
 
-from cms.config import PROJECT_ROOT
 from cms.content import set_setting
 from cms.extensions import db
+from cms.testing import axe_check
 from plugins.rating.tests.helpers import totals_in_db
 
 pytestmark = pytest.mark.browser
 
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36"
@@ -181,24 +180,12 @@ def test_without_javascript_sending_no_star_is_stopped_by_the_browser(
 
 @pytest.fixture
 def axe(open_page):
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed (make install runs npm ci)")
+    """``axe(url, selector)``: axe-core's violations inside ``selector``, rules passed."""
     page = open_page(bypass_csp=True)
 
     def run(url, selector):
         page.goto(url)
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = page.evaluate(
-            "async (sel) => await axe.run({include: [sel]}, {runOnly: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})",
-            selector,
-        )
-        found = [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        return found, len(result["passes"])
+        return axe_check(page, selector)
 
     run.page = page
     return run
