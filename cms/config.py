@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 from datetime import timedelta
@@ -39,6 +40,8 @@ ENV_KEYS: dict[str, type] = {
     "PAGE_CACHE_TTL": int,
     "PAGE_CACHE_MAX_ENTRIES": int,
     "FRAGMENT_CACHE_SIZE": int,
+    "WIDGET_TIME_BUDGET": float,
+    "WIDGET_PAGE_BUDGET": float,
 }
 
 
@@ -182,6 +185,11 @@ def _convert(kind: type, raw: str) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(raw)
+    if kind is float:  # seconds: a finite number, never negative
+        value = float(raw)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(raw)
+        return value
     return raw
 
 

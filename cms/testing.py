@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -68,6 +69,10 @@ BASE_TEST_CONFIG = {
     "LOCALE": "en",
     "REDIS_URL": None,
     "SERVER_NAME": None,
+    # A loaded test machine can stall a thread for a second: widgets are not left out
+    # for that (tests of the budgets set their own).
+    "WIDGET_TIME_BUDGET": 5.0,
+    "WIDGET_PAGE_BUDGET": 10.0,
 }
 
 
@@ -562,6 +567,7 @@ def live_server(app: Flask) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        server.server_close()  # the port is free again, no connection waits in its backlog
         thread.join(timeout=5)
 
 
@@ -626,6 +632,8 @@ def gunicorn_site(database_url: str, tmp_path: Path) -> Iterator[Callable[..., G
             CMS_INSTANCE_DIR=str(tmp_path / "instance"),
             CMS_MEDIA_DIR=str(tmp_path / "media"),
             CMS_LOCALE="en",
+            CMS_WIDGET_TIME_BUDGET=str(BASE_TEST_CONFIG["WIDGET_TIME_BUDGET"]),
+            CMS_WIDGET_PAGE_BUDGET=str(BASE_TEST_CONFIG["WIDGET_PAGE_BUDGET"]),
         )
         if redis_url:
             variables["CMS_REDIS_URL"] = redis_url
@@ -703,6 +711,33 @@ def axe_page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def _thread_stacks() -> str:
+    """Where every thread of this process is now, as ``faulthandler`` would print it."""
+    frames = sys._current_frames()
+    parts = []
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or -1)
+        if frame is not None:
+            stack = "".join(traceback.format_stack(frame))
+            parts.append(f"--- thread {thread.name} ---\n{stack}")
+    return "\n".join(parts)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test that failed on a timeout gets the stacks of every thread in its report.
+
+    A browser or a server thread that waited too long (Playwright's
+    ``TimeoutError``, ``subprocess.TimeoutExpired``) is then found where it
+    waited, while it still waits.
+    """
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    excinfo = call.excinfo
+    if report.failed and excinfo is not None and "Timeout" in excinfo.typename:
+        report.sections.append(("threads at the timeout", _thread_stacks()))
 
 
 @contextmanager

@@ -20,6 +20,17 @@ def test_a_bad_number_is_reported_clearly():
         from_environment({"CMS_PROXY_HOPS": "two"})
 
 
+def test_widget_budgets_are_seconds_from_the_environment():
+    found = from_environment({"CMS_WIDGET_TIME_BUDGET": "2.5", "CMS_WIDGET_PAGE_BUDGET": "4"})
+    assert found == {"WIDGET_TIME_BUDGET": 2.5, "WIDGET_PAGE_BUDGET": 4.0}
+
+
+@pytest.mark.parametrize("raw", ["soon", "nan", "inf", "-1"])
+def test_a_budget_that_is_no_number_of_seconds_is_refused(raw):
+    with pytest.raises(RuntimeError, match="CMS_WIDGET_TIME_BUDGET"):
+        from_environment({"CMS_WIDGET_TIME_BUDGET": raw})
+
+
 def test_postgresql_urls_use_psycopg_3():
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
