@@ -32,6 +32,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, insert
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from cms.extensions import db
 from cms.models import PageCachePurge, utcnow
 from cms.page_cache.tags import bulk_tags, generation_tags, row_tags
 
@@ -112,18 +113,32 @@ def on_bump(keys: Iterable[str], connection: Any, session: Session) -> None:
     it commits; in another transaction, they are logged there and applied by
     the next poll (:class:`~cms.page_cache.purge_log.PurgeLog`), about a second after it commits.
     """
-    tags = generation_tags(keys)
     cache = _page_cache()
     if cache is not None:
         cache.forget_generations()
-    if not tags or not has_app_context():
+    purge_on_commit(generation_tags(keys), connection, session)
+
+
+def purge_on_commit(tags: Iterable[str], connection: Any = None, session: Any = None) -> None:
+    """Drop the pages carrying ``tags`` once the transaction that changed what they show commits.
+
+    ``connection``: that transaction is a connection's, whose commit this
+    process does not see: the purge is logged in it and applied by the next
+    poll (about a second after it commits). Otherwise it is ``session``'s
+    (default: the app's ``db.session``): the purge is logged in it and applied
+    once it commits; a rollback drops both. Needs an app context (without one,
+    nothing is done).
+    """
+    names = {str(tag) for tag in tags if tag}
+    if not names or not has_app_context():
         return
     if connection is None:
-        _pend(session, tags)
-    else:
-        log_purge(connection, tags)
-        if cache is not None:
-            cache.purge_log.soon()
+        _pend(session if session is not None else db.session(), names)
+        return
+    log_purge(connection, names)
+    cache = _page_cache()
+    if cache is not None:
+        cache.purge_log.soon()
 
 
 def listen(target: Any = Session) -> None:

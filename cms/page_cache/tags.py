@@ -19,6 +19,8 @@ tag                     carried by                             invalidated by
                                                                (and ``layout``: menus, sub-pages)
 ``user:<id>``           articles by that author                (authors' names: ``layout``)
 ``widget:<id>`` ...     pages showing a cached widget          ``widget_cache.invalidate``
+``widget-type:<t>@<p>`` page ``p`` (``article:12``) showing a  ``widget_cache.invalidate`` with
+                        per-page widget of type ``t``          ``pages``
 ``*``                   (everything)                           ``cms cache clear``, bulk statements
 ======================  =====================================  =====================================
 """

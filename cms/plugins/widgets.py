@@ -25,7 +25,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
@@ -44,6 +44,7 @@ from cms.extensions import cache, db
 from cms.i18n import select_locale
 from cms.models import WidgetInstance
 from cms.outages import SHARED_CACHE
+from cms.page_cache.invalidation import purge_on_commit
 from cms.page_cache.tags import generation_tags
 from cms.page_view import PAGE_KINDS, PageIdentity, Visitor, current_page, current_visitor
 from cms.plugins.base import LIVE_SHARED_MAX, Widget
@@ -83,16 +84,30 @@ class WidgetCache:
         instance_id: int | None = None,
         widget_type: str | None = None,
         plugin: str | None = None,
+        pages: Iterable[str | PageIdentity] | None = None,
         connection: Any = None,
         now: bool = False,
     ) -> None:
         """Drop cached HTML of one instance, every instance of a type (``plugin.type``) or a plugin.
 
-        The counters move in the caller's transaction (or ``connection``'s), so
-        every worker stops using the old HTML as soon as the change commits.
-        ``now=True`` commits them in a transaction of their own, for hooks that
-        run after the change was committed.
+        ``pages`` narrows a ``widget_type`` invalidation to the pages named
+        (:func:`page_key`: ``"article:12"``, or their :class:`PageIdentity`),
+        for a type whose HTML differs per page (:attr:`Widget.per_page`): a
+        related list that changed on three articles drops those three stored
+        pages, never every article page. ``pages`` empty: nothing changed.
+        Raises ``ValueError`` when ``pages`` comes without ``widget_type``.
+
+        The counters move, and the stored pages' purge is logged, in the
+        caller's transaction (or ``connection``'s), so every worker stops using
+        the old HTML as soon as the change commits. ``now=True`` commits them
+        in a transaction of their own, for hooks that run after the change was
+        committed.
         """
+        if pages is not None:
+            if widget_type is None or instance_id is not None or plugin is not None:
+                raise ValueError("pages narrows a widget_type invalidation, and nothing else")
+            self._invalidate_pages(widget_type, pages, connection=connection, now=now)
+            return
         keys = []
         if instance_id is not None:
             keys.append(f"widget:{instance_id}")
@@ -109,6 +124,32 @@ class WidgetCache:
                 cache.apply(generation_tags(keys))
         elif keys:
             generations.bump(*keys, connection=connection)
+
+    def _invalidate_pages(
+        self, widget_type: str, pages: Iterable[str | PageIdentity], *, connection: Any, now: bool
+    ) -> None:
+        """The ``pages`` part of :meth:`invalidate`.
+
+        Every worker renders the type's HTML again at its next miss (the
+        ``widget-pages:<type>`` counter is in the keys of per-page types, and
+        costs no stored page); the stored pages dropped are only those carrying
+        ``widget-type:<type>@<page key>`` (:func:`page_tags_of`).
+        """
+        tags = {
+            f"widget-type:{widget_type}@{page if isinstance(page, str) else page.key}"
+            for page in pages
+        }
+        if not tags:
+            return
+        counter = f"{PAGES_COUNTER}{widget_type}"
+        if now:
+            with db.engine.begin() as own:
+                generations.bump(counter, connection=own)
+            g.pop("cms_generations", None)
+            page_cache.invalidate(*tags)  # logged for other hosts, applied here at once
+        else:
+            generations.bump(counter, connection=connection)
+            purge_on_commit(tags, connection)
 
     def key(
         self,
@@ -129,12 +170,34 @@ class WidgetCache:
             locale,
         ]
         if widget.per_page:
+            parts.append(str(numbers.get(f"{PAGES_COUNTER}{placed.full_type}", 0)))
             parts.append(page_key(page))
         return f"cms-widget:{placed.id}:" + ":".join(parts)
 
 
 #: The widget cache API plugins use.
 widget_cache = WidgetCache()
+
+#: Prefix of the generation counter of a per-page type's HTML on some pages
+#: (:meth:`WidgetCache.invalidate` with ``pages``); it drops no stored page by itself.
+PAGES_COUNTER = "widget-pages:"
+
+
+def page_tags_of(placed: PlacedWidget, widget: type[Widget], page: PageIdentity) -> list[str]:
+    """The page cache's tags of a page showing ``placed`` (a cached, not a live, widget).
+
+    Its instance's, its type's and its plugin's; for a per-page type
+    (:attr:`Widget.per_page`) also ``widget-type:<type>@<page key>``, which
+    :meth:`WidgetCache.invalidate` with ``pages`` drops.
+    """
+    tags = [
+        f"widget:{placed.id}",
+        f"widget-type:{placed.full_type}",
+        f"widget-plugin:{placed.plugin}",
+    ]
+    if widget.per_page:
+        tags.append(f"widget-type:{placed.full_type}@{page.key}")
+    return tags
 
 
 def page_key(page: PageIdentity | Mapping[str, Any]) -> str:
@@ -515,11 +578,7 @@ class RegionRenderer:
             visitor = request_visitor()
         key = None
         if not live:
-            page_cache.add_tags(
-                f"widget:{placed.id}",
-                f"widget-type:{placed.full_type}",
-                f"widget-plugin:{placed.plugin}",
-            )
+            page_cache.add_tags(*page_tags_of(placed, widget, identity))
             if widget.cache != "static":
                 page_cache.limit_max_age(int(widget.cache))
             key = widget_cache.key(placed, widget, identity, theme, locale)

@@ -27,5 +27,5 @@ def rebuild_command() -> None:
             "plugin related is not active; enable it first: cms plugins enable related"
         )
     count = index.rebuild(index.maintain, progress=click.echo)
-    changed(index.Outcome(shown=True))
+    changed(index.Outcome(everything=True))
     click.echo(f"Computed the related articles of {count} articles.")

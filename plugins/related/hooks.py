@@ -25,11 +25,14 @@ log = logging.getLogger(__name__)
 def changed(outcome: index.Outcome) -> None:
     """Drop the cached lists once a change committed, in every worker (nothing if none changed).
 
-    The engine invalidates by widget type only, so every page's cached list
-    goes, not only those of ``outcome.lists`` (see the plugin's README).
+    Only the stored pages of the articles whose list changed, or shows an
+    article that changed, are dropped; a rebuild drops every page's list.
     """
-    if outcome:
+    if outcome.everything:
         widget_cache.invalidate(widget_type=WIDGET_TYPE, now=True)
+    elif outcome:
+        pages = [f"article:{article_id}" for article_id in sorted(outcome.pages)]
+        widget_cache.invalidate(widget_type=WIDGET_TYPE, pages=pages, now=True)
 
 
 def refresh(article_id: int) -> index.Outcome:

@@ -137,15 +137,23 @@ class Entry:
 
 @dataclass
 class Outcome:
-    """What a change did: the articles whose lists changed, and whether shown titles did."""
+    """What a change did: the articles whose lists changed or show a changed article."""
 
     #: Ids of the articles whose list changed.
     lists: set[int] = field(default_factory=set)
-    #: Whether an article shown in some list changed how it shows (title, link, date, image).
-    shown: bool = False
+    #: Ids of the articles whose list holds one that changed how it shows (title, link,
+    #: date, image).
+    shown: set[int] = field(default_factory=set)
+    #: Every list changed (a rebuild): no page's list can be trusted.
+    everything: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.lists) or self.shown
+        return bool(self.lists) or bool(self.shown) or self.everything
+
+    @property
+    def pages(self) -> set[int]:
+        """Ids of the articles whose page shows another list now."""
+        return self.lists | self.shown
 
 
 @dataclass(frozen=True)
@@ -560,7 +568,7 @@ def refresh(conn: Connection, article_id: int) -> Outcome:
         if old_row.shown == prepared.shown:
             return Outcome()
         conn.execute(update(DOC).where(DOC.c.article_id == article_id).values(shown=prepared.shown))
-        return Outcome(shown=bool(holders(conn, article_id)))
+        return Outcome(shown=holders(conn, article_id) - {article_id})
     deltas: Counter[str] = Counter()
     if old_row is not None:
         deltas.update(_unindex(conn, [old_row]))
@@ -578,7 +586,8 @@ def refresh(conn: Connection, article_id: int) -> Outcome:
     _add_postings(conn, [doc])
     change_frequencies(conn, deltas)
     outcome = _place(conn, doc)
-    outcome.shown = outcome.shown or (old_row is not None and old_row.shown != prepared.shown)
+    if old_row is not None and old_row.shown != prepared.shown:
+        outcome.shown = holders(conn, article_id) - {article_id}
     return outcome
 
 

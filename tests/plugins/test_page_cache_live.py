@@ -176,6 +176,78 @@ def test_invalidating_a_cached_widget_drops_the_pages_showing_it(app, client, ma
     assert state(client.get(url)) == "miss"
 
 
+def perpage_of(html: str) -> str:
+    start = html.index("<p class='perpage'>") + len("<p class='perpage'>")
+    return html[start : html.index("</p>", start)]
+
+
+@pytest.fixture
+def quiet(app):
+    """The ``boom`` test plugin off: three of its page_view errors would pause it, a purge."""
+    from cms.extensions import db
+    from cms.plugins import registry
+
+    with app.app_context():
+        registry().set_enabled("boom", False)
+        db.session.commit()
+
+
+def retitle(app, article_id: int, title: str) -> None:
+    """A change that the per-page widget shows and that no invalidation of it follows."""
+    from cms.extensions import db
+    from cms.models import Article
+
+    with app.app_context():
+        db.session.get(Article, article_id).title = title
+        db.session.commit()  # drops the article's page, never the widget's HTML
+
+
+def test_a_per_page_widget_invalidated_on_some_pages_leaves_the_others_stored(
+    app, client, quiet, make_article
+):
+    first, second = make_article("Trang một"), make_article("Trang hai")
+    place(app, "hello", "perpage")
+    urls = [f"/news/{first.slug}", f"/news/{second.slug}"]
+    for url in urls:
+        assert state(client.get(url)) == "miss"
+        assert state(client.get(url)) == "hit"
+    retitle(app, first.id, "Trang một (sửa)")
+    assert perpage_of(client.get(urls[0]).text) == "Trang một"  # its HTML kept
+    with app.app_context():
+        widget_cache.invalidate(
+            widget_type="hello.perpage", pages=[f"article:{first.id}"], now=True
+        )
+    again = client.get(urls[0])
+    assert (state(again), perpage_of(again.text)) == ("miss", "Trang một (sửa)")
+    assert state(client.get(urls[1])) == "hit"
+
+
+def test_a_per_page_invalidation_follows_the_transaction_it_is_part_of(app, client, make_article):
+    from cms.extensions import db
+
+    article = make_article("Theo giao dịch")
+    place(app, "hello", "perpage")
+    url = f"/news/{article.slug}"
+    client.get(url)
+    with app.app_context():
+        widget_cache.invalidate(widget_type="hello.perpage", pages=[f"article:{article.id}"])
+        db.session.rollback()
+    assert state(client.get(url)) == "hit"  # rolled back: nothing dropped
+    retitle(app, article.id, "Theo giao dịch (sửa)")
+    client.get(url)
+    with app.app_context():
+        widget_cache.invalidate(widget_type="hello.perpage", pages=[f"article:{article.id}"])
+        db.session.commit()
+    again = client.get(url)
+    assert (state(again), perpage_of(again.text)) == ("miss", "Theo giao dịch (sửa)")
+
+
+@pytest.mark.parametrize("other", [{"instance_id": 1}, {"plugin": "hello"}, {}])
+def test_pages_narrow_a_widget_type_invalidation_only(app, other):
+    with app.app_context(), pytest.raises(ValueError, match="widget_type"):
+        widget_cache.invalidate(pages=["article:1"], **other)
+
+
 def test_disabling_a_plugin_drops_its_widgets_from_cached_pages(app, client, make_article):
     article = make_article("Tắt plugin")
     place(app, "hello", "box")

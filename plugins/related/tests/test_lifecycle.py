@@ -72,6 +72,23 @@ def test_a_publication_enters_the_lists_of_every_worker(site, make_article):
     ]  # fmt: skip
 
 
+def test_a_publication_drops_only_the_stored_pages_whose_list_changed(
+    site, make_category, make_article
+):
+    lone = make_article("Lễ hội hoa ban", category_id=make_category("Văn hóa").id)
+    reader = site["client"]
+    url = f"/news/{lone.slug}"
+    reader.get(url, headers=BROWSER)
+    assert reader.get(url, headers=BROWSER).headers["X-Page-Cache"] == "hit"
+    fresh = make_article(
+        "Lắp đèn tín hiệu ngã tư", category_id=site["section"].id, published_at=hours_ago(1)
+    )
+    main = reader.get(f"/news/{site['main'].slug}", headers=BROWSER)
+    assert main.headers["X-Page-Cache"] == "miss"
+    assert fresh.title in main.get_data(as_text=True)
+    assert reader.get(url, headers=BROWSER).headers["X-Page-Cache"] == "hit"  # list unchanged
+
+
 def test_a_draft_published_later_enters_then(site, make_article):
     draft = make_article("Bến xe phía bắc", category_id=site["section"].id, status="draft")
     assert draft.title not in page_titles(site["client"], site["main"].slug)
