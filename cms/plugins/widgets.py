@@ -861,7 +861,14 @@ def is_visible(placed: PlacedWidget, page: PageIdentity) -> bool:
 
 
 def wrap(placed: PlacedWidget, body: str) -> str:
-    """Wrap a widget's HTML in the element themes and tests find it by."""
+    """Wrap a widget's HTML in the element themes and tests find it by.
+
+    A widget with nothing to show (its template rendered only whitespace: no
+    related article, an empty group) is left out whole, title included, as
+    Drupal leaves out a block whose content is empty: no heading over nothing.
+    """
+    if not body.strip():
+        return ""
     plugin, kind = escape(placed.plugin), escape(placed.widget_type)
     title = ""
     labelled = ""

@@ -142,7 +142,10 @@ def downgrade():
 '''
 
 TEMPLATES = {
-    "hello/templates/hello/box.html": "<p class='hello'>{{ settings.greeting }} ({{ kind }})</p>",
+    "hello/templates/hello/box.html": (
+        "{% if settings.greeting %}<p class='hello'>{{ settings.greeting }} ({{ kind }})</p>"
+        "{% endif %}\n  "
+    ),
     "hello/templates/hello/perpage.html": "<p class='perpage'>{{ label }}</p>",
     "hello/templates/hello/echo.html": (
         "<p class='echo'>x={{ x }} kind={{ page.kind }} path={{ page.path }}"

@@ -81,6 +81,15 @@ def test_widget_html_is_cached_and_invalidated(app, client):
     assert seen.count("home") == 2
 
 
+def test_a_widget_with_nothing_to_show_is_left_out_with_its_title(app, client):
+    empty = place(app, "hello", "box", title="Không có gì", settings={"greeting": ""})
+    shown = place(app, "hello", "box", title="Có lời chào", settings={"greeting": "Chào"})
+    html = client.get("/").text
+    assert f'data-widget-id="{shown}"' in html
+    assert f'data-widget-id="{empty}"' not in html
+    assert "Không có gì" not in html
+
+
 def test_editing_an_instance_invalidates_its_html(app, client):
     wid = place(app, "hello", "box", settings={"greeting": "Một"})
     assert "Một (home)" in client.get("/").text
