@@ -13,6 +13,8 @@ the session's listeners call the hooks of :mod:`cms.plugins.spec`:
 - ``page_created`` / ``page_updated``, then ``page_published`` or
   ``page_unpublished`` when the status moved to or from ``published``;
   ``page_deleted``.
+- ``category_deleted`` and ``tag_deleted``, with the ids of the articles that
+  lost it (they get no article event of their own).
 
 Whoever calls the services (back office, API, CLI, import, scheduler, tests)
 gets the same events; nothing fires for a transaction that is rolled back (a
@@ -87,6 +89,26 @@ class PageEvent:
     created: bool = False
 
 
+@dataclass(frozen=True)
+class TermEvent:
+    """A category or a tag as it was before its deletion, and the articles that had it.
+
+    ``kind`` is ``"category"`` or ``"tag"``; ``article_ids`` (ascending) are
+    the articles that lost it: a deleted category's own articles (its
+    sub-categories' keep theirs), or every article the tag was on.
+    """
+
+    kind: Literal["category", "tag"]
+    id: int
+    slug: str
+    name: str
+    article_ids: tuple[int, ...]
+
+
+#: The facts an event carries.
+Facts = ArticleEvent | PageEvent | TermEvent
+
+
 @dataclass
 class _Pending:
     """One row's change waiting for the commit (merged when a row changes twice)."""
@@ -96,7 +118,7 @@ class _Pending:
     status_before: str | None
     was_public: bool
     transaction: SessionTransaction | None
-    facts: ArticleEvent | PageEvent | None = None
+    facts: Facts | None = None
 
 
 def _session_of(session: Session | None) -> Session:
@@ -172,6 +194,17 @@ def page_facts_changed(facts: PageEvent, action: Action, *, session: Session | N
     session.info.setdefault(_PENDING, []).append(item)
 
 
+def term_deleted(facts: TermEvent, *, session: Session | None = None) -> None:
+    """Record the deletion of a category or a tag; ``<kind>_deleted`` fires after the commit.
+
+    :func:`cms.content.taxonomy.delete_category` and ``delete_tag`` call it
+    before they change anything, with the articles about to lose it.
+    """
+    session = _session_of(session)
+    item = _Pending(facts, "deleted", None, False, _current_transaction(session), facts)
+    session.info.setdefault(_PENDING, []).append(item)
+
+
 def all_content_created(*, session: Session | None = None) -> int:
     """Record a ``created`` event for every article and page stored (after an import).
 
@@ -243,6 +276,8 @@ def _hook_calls(item: _Pending) -> list[tuple[str, dict[str, Any]]]:
     """The hooks one committed change calls, in order, with their arguments."""
     facts = item.facts
     assert facts is not None
+    if isinstance(facts, TermEvent):
+        return [(f"{facts.kind}_deleted", {facts.kind: facts})]
     kind, key = ("article", "article") if isinstance(facts, ArticleEvent) else ("page", "page")
     calls: list[tuple[str, dict[str, Any]]] = [(f"{kind}_{item.action}", {key: facts})]
     if item.action == "deleted":
@@ -262,7 +297,7 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()
     for item in session.info.get(_PENDING, []):
-        if item.action != "deleted" and not isinstance(item.obj, ArticleEvent | PageEvent):
+        if item.action != "deleted" and not isinstance(item.obj, Facts):
             item.facts = _facts(item.obj, item)
 
 

@@ -106,6 +106,24 @@ class CoreSpec:
         """
 
     @hookspec
+    def category_deleted(self, category: Any) -> None:
+        """A category was deleted; its articles and sub-categories were kept, without it.
+
+        ``category`` is a :class:`cms.content.events.TermEvent` whose
+        ``article_ids`` are the articles that lost it (they get no article
+        event). Called once after the commit; never after a rollback.
+        """
+
+    @hookspec
+    def tag_deleted(self, tag: Any) -> None:
+        """A tag was deleted; every article it was on lost it.
+
+        ``tag`` is a :class:`cms.content.events.TermEvent` whose ``article_ids``
+        are those articles (they get no article event). Called once after the
+        commit; never after a rollback.
+        """
+
+    @hookspec
     def article_saved(self, article: Any, created: bool) -> None:
         """An article was created or changed; kept for compatibility.
 

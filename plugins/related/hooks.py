@@ -13,13 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from cms.content.events import ArticleEvent
+from cms.content.events import ArticleEvent, TermEvent
 from cms.db import database_trouble
 from cms.plugins import hookimpl, widget_cache
 from plugins.related import index
 from plugins.related.widgets import WIDGET_TYPE
 
 log = logging.getLogger(__name__)
+
+#: Most articles whose lists a category or tag deletion computes again at once (about
+#: 0.1 s each, in the request that deleted it); past it, ``cms related rebuild`` does.
+TERM_REFRESH_MAX = 100
 
 
 def changed(outcome: index.Outcome) -> None:
@@ -49,7 +53,29 @@ def forget(article_id: int) -> index.Outcome:
     return outcome
 
 
-def _logged(action: str, article: ArticleEvent, run: Callable[[], object]) -> None:
+def term_deleted(term: TermEvent) -> None:
+    """A category or a tag is gone: the articles that had it rank differently now.
+
+    Up to :data:`TERM_REFRESH_MAX` of them are indexed again; past that a
+    warning asks for ``cms related rebuild`` (their lists only keep counting
+    the old category or tag until then: they show public articles all the same).
+    """
+    ids = term.article_ids
+    if len(ids) > TERM_REFRESH_MAX:
+        log.warning(
+            "%s %r was on %d articles: run `cms related rebuild` to weigh their related"
+            " articles again",
+            term.kind,
+            term.name,
+            len(ids),
+        )
+        return
+    for article_id in ids:
+        refresh(article_id)
+
+
+def _logged(action: str, article: ArticleEvent | TermEvent, run: Callable[[], object]) -> None:
+    """Run a change's maintenance; a busy or unreachable database is logged, never raised."""
     try:
         run()
     except Exception as exc:
@@ -57,7 +83,10 @@ def _logged(action: str, article: ArticleEvent, run: Callable[[], object]) -> No
             raise  # a bug: logged and counted against the plugin by the engine
         # Busy or down: the database's fault, not the plugin's. The next change
         # of the article, or `cms related rebuild`, brings its lists back.
-        log.warning("related lists not updated after %s of article %s: %s", action, article.id, exc)
+        kind = article.kind if isinstance(article, TermEvent) else "article"
+        log.warning(
+            "related lists not updated after %s of %s %s: %s", action, kind, article.id, exc
+        )
 
 
 class Hooks:
@@ -96,3 +125,13 @@ class Hooks:
     def article_deleted(self, article: ArticleEvent) -> None:
         """Deleted: it leaves every list, its own list goes."""
         _logged("deletion", article, lambda: forget(article.id))
+
+    @hookimpl
+    def category_deleted(self, category: TermEvent) -> None:
+        """Its articles lost their category: what they are related to changes."""
+        _logged("deletion", category, lambda: term_deleted(category))
+
+    @hookimpl
+    def tag_deleted(self, tag: TermEvent) -> None:
+        """Its articles lost a tag: what they are related to changes."""
+        _logged("deletion", tag, lambda: term_deleted(tag))

@@ -26,6 +26,7 @@ RECORDER = """
         "article_deleted", "page_created", "page_updated", "page_published",
         "page_unpublished", "page_deleted",
     )
+    TERMS = []
 
 
     class Hooks:
@@ -59,6 +60,8 @@ RECORDER = """
 
 
     Hooks.article_published = hookimpl(_published_loaded)
+    Hooks.category_deleted = hookimpl(lambda self, category: TERMS.append(category))
+    Hooks.tag_deleted = hookimpl(lambda self, tag: TERMS.append(tag))
 
     plugin = Plugin(name="recorder", title="Recorder", hooks=Hooks())
 """
@@ -411,3 +414,30 @@ def test_cms_import_fires_created_for_everything_it_brings(
     result = runner.invoke(args=["cms", "import", str(archive)])
     assert result.exit_code == 1  # refused: nothing stored, nothing told
     assert hooks.events == []
+
+
+def test_deleting_a_category_or_a_tag_names_the_articles_that_lost_it(
+    app, hooks, make_category, make_article
+):
+    from cms.content import delete_category, delete_tag
+    from cms.models import Category, Tag
+
+    terms = sys.modules["plugins.recorder"].TERMS
+    section = make_category("Thời sự")
+    child = make_category("Trong tỉnh", parent_id=section.id)
+    first = make_article("Tin một", category_id=section.id, tags=["lũ lụt"])
+    second = make_article("Tin hai", category_id=section.id, tags=["lũ lụt"])
+    make_article("Tin ba", category_id=child.id, tags=["khác"])
+    with app.app_context():
+        tag = db.session.execute(db.select(Tag).where(Tag.name == "lũ lụt")).scalar_one()
+        delete_tag(tag)
+        assert terms == []  # not before the commit
+        db.session.commit()
+        delete_category(db.session.get(Category, section.id))
+        db.session.rollback()
+        delete_category(db.session.get(Category, section.id))
+        db.session.commit()
+    assert [(t.kind, t.name, t.article_ids) for t in terms] == [
+        ("tag", "lũ lụt", (first.id, second.id)),
+        ("category", "Thời sự", (first.id, second.id)),  # its sub-category's keep theirs
+    ]

@@ -117,6 +117,45 @@ def test_an_edit_that_moves_an_article_out_of_the_category_drops_it(site, make_c
     assert page_titles(site["client"], site["main"].slug) == [site["newer"].title]
 
 
+def test_a_deleted_category_no_longer_relates_its_articles(site):
+    from cms.content import delete_category
+    from cms.models import Category
+
+    with site["editor"].app_context():
+        delete_category(db.session.get(Category, site["section"].id))
+        db.session.commit()
+    assert page_titles(site["client"], site["main"].slug) == []  # no category, tag or word shared
+    assert wrong_lists(site["editor"]) == {}
+
+
+def test_a_deleted_tag_no_longer_relates_its_articles(app, related, make_category, make_article):
+    from cms.content import delete_tag
+    from cms.models import Tag
+
+    first = make_article("Lễ hội hoa ban", category_id=make_category("Văn hóa").id, tags=["lễ"])
+    second = make_article("Giải bóng đá", category_id=make_category("Thể thao").id, tags=["lễ"])
+    client = app.test_client()
+    assert page_titles(client, first.slug) == [second.title]
+    with app.app_context():
+        delete_tag(db.session.execute(db.select(Tag).where(Tag.name == "lễ")).scalar_one())
+        db.session.commit()
+    assert page_titles(client, first.slug) == []
+    assert wrong_lists(app) == {}
+
+
+def test_a_category_on_too_many_articles_asks_for_a_rebuild(site, monkeypatch, caplog):
+    from cms.content import delete_category
+    from cms.models import Category
+    from plugins.related import hooks
+
+    monkeypatch.setattr(hooks, "TERM_REFRESH_MAX", 2)
+    with site["editor"].app_context():
+        delete_category(db.session.get(Category, site["section"].id))
+        db.session.commit()
+    assert "cms related rebuild" in caplog.text
+    assert page_titles(site["client"], site["main"].slug) != []  # kept until the rebuild
+
+
 def test_an_unpublished_article_leaves_every_list(site):
     change(site["editor"], site["newer"].id, {"status": "draft"})
     assert page_titles(site["client"], site["main"].slug) == [site["older"].title]
