@@ -48,6 +48,7 @@ from cms.content.text import clean_text
 from cms.content.upload_limits import Reservation, UploadGuard, hold_until_transaction_end
 from cms.extensions import db
 from cms.models import Article, Media
+from cms.plugins.registry import registry
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +326,8 @@ def _write(variants: dict[str, str], written: list[str], key: str, name: str, da
 
 
 def media_in_use(media: Media) -> list[str]:
-    """Where ``media`` is used (article images and bodies, the site logo), as readable labels."""
+    """Where ``media`` is used, as readable labels: article images and bodies, the site logo,
+    then what active plugins answer to the ``media_uses`` hook."""
     names = [media.filename, *(media.variants or {}).values()]
     articles = (
         db.session.execute(
@@ -341,4 +343,6 @@ def media_in_use(media: Media) -> list[str]:
     uses = [_("article “%(title)s”", title=t) for t in articles]
     if get_setting("logo_id") == media.id:
         uses.append(_("the site logo"))
+    for labels in registry().call("media_uses", media_id=media.id):
+        uses.extend(str(label) for label in labels)
     return uses

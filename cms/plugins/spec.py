@@ -182,6 +182,16 @@ class CoreSpec:
         """
 
     @hookspec
+    def media_uses(self, media_id: int) -> list[str] | None:
+        """Where the plugin uses media item ``media_id``: readable labels, translated.
+
+        The back office lists them on the image's screen and refuses to delete
+        an image still used (as WordPress and Drupal keep a file in use), e.g.
+        ``["logo of the link “Cổng thông tin tỉnh”"]``. ``None`` or ``[]``:
+        not used. Called while the plugin is active.
+        """
+
+    @hookspec
     def article_footer(self, article: Any) -> str | None:
         """HTML to add below an article, outside any region; called by the article template."""
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from cms.plugins import AdminView, ApiRoute, Plugin
 from plugins.links import admin, api, demo
 from plugins.links.forms import SettingsForm
+from plugins.links.hooks import Hooks
 from plugins.links.views import bp
 from plugins.links.widgets import LinksWidget
 
@@ -67,4 +68,5 @@ plugin = Plugin(
     settings_form=SettingsForm,
     default_settings={"new_window": False},
     demo=demo.build,
+    hooks=Hooks(),
 )

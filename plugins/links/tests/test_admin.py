@@ -314,6 +314,18 @@ def test_a_logo_from_the_media_library(app, client, admin, auth, sample):
         link = db.session.execute(select(Link).where(Link.title == "Tỉnh Hải Lâm")).scalar_one()
         assert link.logo_id == media_id
     assert 'class="links-row__logo"' in client.get(f"{ADMIN}/").text
+    # The media library keeps an image a link shows, and says which link.
+    page = client.get(f"/admin/media/{media_id}").text
+    assert "logo of the link “Tỉnh Hải Lâm”" in page
+    token = csrf_token_from(page)
+    refused = client.post(
+        f"/admin/media/{media_id}/delete", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "still used by logo of the link “Tỉnh Hải Lâm”" in refused.text
+    with app.app_context():
+        from cms.models import Media
+
+        assert db.session.get(Media, media_id) is not None
 
 
 @pytest.mark.parametrize(
