@@ -254,6 +254,9 @@ class Plugin:
     #: plugin is active: adds the plugin's own sample data (never commits). See
     #: :func:`cms.demo.build_demo`.
     demo: Callable[[], None] | None = None
+    #: URL paths crawlers are asked not to follow while the plugin is active (``Disallow``
+    #: lines of ``/robots.txt``, RFC 9309), e.g. ``["/links/go"]`` for counted redirects.
+    robots_disallow: Sequence[str] = ()
     #: Whether a fresh site enables the plugin.
     enabled_by_default: bool = True
     #: Set by the loader: the package folder (``templates/``, ``static/``, ``migrations/``).

@@ -77,6 +77,24 @@ def check_admin_columns(name: str, columns: Iterable[Any]) -> None:
         seen.add((column.on, column.name))
 
 
+def check_robots_disallow(name: str, paths: Iterable[Any]) -> None:
+    """Refuse ``robots_disallow`` entries that are no URL path of one line.
+
+    Each must be a string starting with ``/`` without whitespace or control
+    characters (RFC 9309 section 2.2.2: a path pattern; a newline would add
+    lines of its own to ``/robots.txt``). Raises :class:`PluginCheckError`.
+    """
+    if isinstance(paths, str):
+        raise PluginCheckError("robots_disallow must be a list of paths, not one string")
+    for path in paths:
+        if (
+            not isinstance(path, str)
+            or not path.startswith("/")
+            or any(c.isspace() or not c.isprintable() for c in path)
+        ):
+            raise PluginCheckError(f"its robots_disallow entry {path!r} is not a URL path")
+
+
 def check_widgets(name: str, widgets: Iterable[Any]) -> None:
     """Refuse widget types the engine cannot render.
 

@@ -32,6 +32,7 @@ from cms.plugins.base import Plugin, Widget
 from cms.plugins.checks import (
     PluginCheckError,
     check_admin_columns,
+    check_robots_disallow,
     check_branch,
     check_references,
     check_tables,
@@ -129,6 +130,7 @@ class PluginRegistry:
             plugin.path = Path(module.__file__).resolve().parent
         check_widgets(name, plugin.widgets)
         check_admin_columns(name, plugin.admin_columns)
+        check_robots_disallow(name, plugin.robots_disallow)
         check_templates(name, plugin.templates)
         revisions = read_revisions(plugin.migrations) if plugin.migrations else []
         check_references(name, revisions, core_revisions(), self._revision_owners)

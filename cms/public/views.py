@@ -52,6 +52,7 @@ from cms.models import Article, Category, Page, Tag
 from cms.page_cache.tags import page_tags as tag_names
 from cms.page_view import PageIdentity
 from cms.paging import PAGE_MAX, PER_PAGE_MAX, bounded, page_or_404, parse_positive
+from cms.plugins.registry import registry
 from cms.public import feeds, urls
 from cms.site_url import is_current, redirect_keeping_query
 from cms.themes import render
@@ -284,12 +285,21 @@ def _urlset(found: feeds.Sitemap, number: int) -> Response:
 
 @bp.route("/robots.txt")
 def robots() -> Response:
-    """Crawlers may read everything but the back office and the API."""
+    """Crawlers may read everything but the back office, the API and what active plugins keep.
+
+    Plugins name their paths in ``Plugin.robots_disallow`` (RFC 9309).
+    """
+    plugins = registry()
+    kept = [
+        path
+        for name in plugins.enabled_names()
+        for path in plugins.plugins[name].robots_disallow
+    ]
+    paths = ["/admin/", "/api/", *dict.fromkeys(kept)]
     body = "\n".join(
         [
             "User-agent: *",
-            "Disallow: /admin/",
-            "Disallow: /api/",
+            *(f"Disallow: {path}" for path in paths),
             f"Sitemap: {url_for('public.sitemap', _external=True)}",
             "",
         ]

@@ -68,5 +68,6 @@ plugin = Plugin(
     settings_form=SettingsForm,
     default_settings={"new_window": False},
     demo=demo.build,
+    robots_disallow=["/links/go"],  # counted redirects, no content of the site's
     hooks=Hooks(),
 )

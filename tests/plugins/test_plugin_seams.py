@@ -1,4 +1,4 @@
-"""Back-office columns and demo data: what plugins add to the article list and to ``cms demo``."""
+"""What plugins add to the article list, to ``cms demo`` and to ``/robots.txt``."""
 
 import re
 import sys
@@ -38,6 +38,7 @@ TALLY = """
         title="Tally",
         admin_columns=[AdminColumn("score", "Score", scores), AdminColumn("words", "Words", words)],
         demo=demo,
+        robots_disallow=["/tally/vote", "/tally/go"],
     )
 """
 
@@ -64,7 +65,13 @@ WRONG_LIST = """
     plugin = Plugin(name="wronglist", admin_columns=[AdminColumn("x", "X", dict, on="Comment")])
 """
 
-PROBES = {"tally": TALLY, "broken": BROKEN, "wronglist": WRONG_LIST}
+BAD_ROBOTS = """
+    from cms.plugins import Plugin
+
+    plugin = Plugin(name="badrobots", robots_disallow=["/ok", "/x\\nAllow: /admin/"])
+"""
+
+PROBES = {"tally": TALLY, "broken": BROKEN, "wronglist": WRONG_LIST, "badrobots": BAD_ROBOTS}
 
 
 @pytest.fixture
@@ -138,3 +145,20 @@ def test_a_disabled_plugin_adds_no_demo_data(app):
         db.session.commit()
         assert build_demo()
         assert db.session.get(Setting, "tally_demo") is None
+
+
+def test_active_plugins_keep_crawlers_off_their_paths(app, client):
+    body = client.get("/robots.txt").text
+    assert "Disallow: /tally/vote\nDisallow: /tally/go\n" in body
+    assert "Disallow: /admin/" in body  # the core's stay
+    with app.app_context():
+        registry().set_enabled("tally", False)
+        db.session.commit()
+    assert "/tally/" not in client.get("/robots.txt").text
+
+
+def test_a_robots_entry_that_is_no_path_of_one_line_refuses_the_plugin(app, client):
+    with app.app_context():
+        assert "badrobots" not in registry().plugins
+        assert "robots_disallow" in registry().broken["badrobots"]
+    assert "Allow: /admin/" not in client.get("/robots.txt").text

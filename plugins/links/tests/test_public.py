@@ -292,3 +292,7 @@ def test_a_page_with_the_widget_stays_cacheable(app, client, place_widget, sampl
     place_widget("links.links", display="jump")
     client.get("/")
     assert client.get("/").headers.get("X-Page-Cache") == "hit"
+
+
+def test_crawlers_are_asked_to_leave_the_counted_redirects_alone(client, sample):
+    assert "Disallow: /links/go\n" in client.get("/robots.txt").text
