@@ -32,9 +32,9 @@ from cms.plugins.base import Plugin, Widget
 from cms.plugins.checks import (
     PluginCheckError,
     check_admin_columns,
-    check_robots_disallow,
     check_branch,
     check_references,
+    check_robots_disallow,
     check_tables,
     check_templates,
     check_widgets,

@@ -291,9 +291,7 @@ def robots() -> Response:
     """
     plugins = registry()
     kept = [
-        path
-        for name in plugins.enabled_names()
-        for path in plugins.plugins[name].robots_disallow
+        path for name in plugins.enabled_names() for path in plugins.plugins[name].robots_disallow
     ]
     paths = ["/admin/", "/api/", *dict.fromkeys(kept)]
     body = "\n".join(
