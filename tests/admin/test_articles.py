@@ -449,7 +449,8 @@ def test_bad_input_shows_a_message_and_stores_nothing(
     assert response.status_code == 422
     assert message in response.text
     assert f'id="{field}-error"' in response.text
-    assert f'aria-describedby="{field}-error"' in response.text
+    # The error describes its field (after the field's help, when it has one).
+    assert re.search(rf'aria-describedby="(?:{field}-help )?{field}-error"', response.text)
     assert "The article was not saved." in response.text
     assert count(app) == 0
     assert count(app, Tag) == 0

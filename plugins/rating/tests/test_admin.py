@@ -166,6 +166,12 @@ def test_admins_change_the_settings_and_they_apply_at_once(
     page = client.get("/admin/plugins/rating/settings")
     assert page.status_code == 200
     assert '<option selected value="cookie+ip">' in page.text
+    # A field's description is its help, tied to it for screen readers.
+    assert 'aria-describedby="address_hours-help"' in page.text
+    assert (
+        '<p class="field__help" id="address_hours-help">So that an office or a mobile network'
+        in page.text
+    )
     answer = auth.post(
         "/admin/plugins/rating/settings",
         {"rule": "ip", "address_hours": "2", "rate_limit": "5", "rate_minutes": "1"},
