@@ -26,6 +26,7 @@ from cms.api.validation import (
     QUERY_MAX,
     TAG,
     Resource,
+    query_schema,
 )
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES
 
@@ -403,6 +404,17 @@ def plugin_paths() -> dict[str, Any]:
         limit = routes.anonymous_limit(route, current_app.config)
         if limit:
             operation["responses"]["429"] = too_many_requests(limit)
+        if route.query:
+            operation["parameters"] = [
+                {
+                    "name": spec.name,
+                    "in": "query",
+                    "required": spec.required,
+                    "schema": query_schema(spec.kind),
+                    "description": spec.description,
+                }
+                for spec in route.query
+            ]
         if route.body:
             resource = Resource(operation["operationId"], tuple(route.body))
             operation["requestBody"] = {

@@ -39,10 +39,12 @@ from cms.api.core import PREFIX, api_blueprint
 from cms.api.errors import ApiError, forbidden, not_found, rate_limited
 from cms.api.validation import (
     MAX_ID,
+    QUERY_KINDS,
     Field,
     Resource,
     is_json_mimetype,
     parse_fields,
+    parse_query,
     read_json_object,
 )
 from cms.extensions import limiter
@@ -109,6 +111,7 @@ def _check(app: Flask, plugin: Plugin) -> None:
                 raise PluginCheckError(
                     f"API path {path}: {spec!r} is not a cms.api.validation.Field"
                 )
+        _check_query(route)
         _check_rate_limit(route)
         key = (path, route.method.upper())
         if key in seen:
@@ -240,6 +243,20 @@ def _endpoint(route: ApiRoute) -> str:
     return f"{getattr(route.view, '__name__', 'view')}_{route.method.lower()}"
 
 
+def _check_query(route: ApiRoute) -> None:
+    """Refuse query parameters that are no :class:`Field` of a query kind, or given twice."""
+    names: set[str] = set()
+    for spec in route.query:
+        if not isinstance(spec, Field) or not isinstance(spec.kind, QUERY_KINDS):
+            raise PluginCheckError(
+                f"API path {route.path}: query parameter {spec!r} is not a Field of a"
+                " Text, Integer, Choice or Boolean kind"
+            )
+        if spec.name in names:
+            raise PluginCheckError(f"API path {route.path}: query parameter {spec.name!r} twice")
+        names.add(spec.name)
+
+
 def _require(route: ApiRoute) -> None:
     """Apply :attr:`ApiRoute.auth` (401 without a token, 403 for a lower role)."""
     if route.auth == "public":
@@ -266,6 +283,8 @@ def _make_view(
         anonymous = auth.current_user() is None
         if method not in SAFE_METHODS and anonymous and not is_json_mimetype(request.mimetype):
             raise ApiError(415, _("Send the body as JSON (Content-Type: application/json)."))
+        if route.query:
+            values["query"] = parse_query(route.query)
         if route.body:
             values["data"] = parse_fields(resource, read_json_object(), creating=True)
         result = route.view(**values)

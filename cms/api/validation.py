@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -523,3 +523,51 @@ def text_arg(name: str, max_length: int = QUERY_MAX) -> str | None:
             )
         )
     return clean_text(raw, single_line=True)
+
+
+#: The kinds a query parameter may be (:func:`parse_query`).
+QUERY_KINDS = (Text, Integer, Choice, Boolean)
+
+
+def query_schema(kind: Kind) -> dict[str, Any]:
+    """The JSON Schema of a query parameter of ``kind`` (:data:`QUERY_KINDS`).
+
+    Text is measured as it is sent (code points), as :func:`text_arg` measures it.
+    """
+    schema = kind.base_schema()
+    if isinstance(kind, Text):
+        schema = {"type": "string", "maxLength": kind.max_length}
+        if kind.min_length:
+            schema["minLength"] = kind.min_length
+    return schema
+
+
+def parse_query(fields: Iterable[Field]) -> dict[str, Any]:
+    """The query parameters ``fields`` of the current request, checked, by ``service_name``.
+
+    Parameters not given are left out (a required one is a 400); others of
+    the request are ignored. Text comes back cleaned (:func:`text_arg`);
+    integers within their range; booleans from ``true``/``false``/``1``/``0``.
+    Raises :class:`~cms.api.errors.ApiError` 400 naming the parameter.
+    """
+    found: dict[str, Any] = {}
+    for spec in fields:
+        name, kind = spec.name, spec.kind
+        if name not in request.args:
+            if spec.required:
+                raise bad_request(_("The parameter %(name)s is required.", name=name))
+            continue
+        value: Any
+        if isinstance(kind, Integer):
+            value = int_arg(name, 0, kind.minimum, kind.maximum)
+        elif isinstance(kind, Choice):
+            value = choice_arg(name, kind.values)
+        elif isinstance(kind, Boolean):
+            value = choice_arg(name, ("true", "false", "1", "0")) in ("true", "1")
+        else:
+            assert isinstance(kind, Text)
+            value = text_arg(name, kind.max_length)
+            if value is not None and len(value) < kind.min_length:
+                raise bad_request(_("The parameter %(name)s is required.", name=name))
+        found[spec.service_name] = value
+    return found

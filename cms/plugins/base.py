@@ -144,7 +144,8 @@ class ApiRoute:
     and an operation in ``/api/v1/openapi.json``; anonymous writes are rate
     limited per client address (:attr:`rate_limit`). The view is called with the
     URL's values, plus ``data`` (the checked body, keyed by each field's
-    ``service_name``) when ``body`` is given; it returns a JSON-able value
+    ``service_name``) when ``body`` is given and ``query`` (the checked query
+    parameters) when ``query`` is; it returns a JSON-able value
     (answered with ``status``), a :class:`flask.Response`, or ``None`` (204).
     """
 
@@ -158,6 +159,10 @@ class ApiRoute:
     auth: str = "public"
     #: The JSON body's fields (:class:`cms.api.validation.Field`), checked before the view.
     body: Sequence[Any] = ()
+    #: Query parameters (:class:`cms.api.validation.Field` of a ``Text``, ``Integer``,
+    #: ``Choice`` or ``Boolean`` kind), checked before the view, which gets those given
+    #: as ``query`` (keyed by ``service_name``); a bad one is a 400 naming it.
+    query: Sequence[Any] = ()
     #: JSON Schema of a successful answer (default: any object).
     response: dict[str, Any] | None = None
     #: Status of a successful answer.

@@ -39,6 +39,7 @@ plugin = Plugin(
         ApiRoute(
             "/api/v1/links",
             api.list_links,
+            query=api.LIST_QUERY,
             response=api.LIST_SCHEMA,
             summary="The active website links, in order",
         ),

@@ -13,8 +13,9 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from cms.api.errors import not_found
+from cms.api.validation import Field, Text
 from plugins.links import services
-from plugins.links.models import Link
+from plugins.links.models import TITLE_MAX, Link
 
 _TEXT = {"type": "string"}
 _ID = {"type": "integer", "minimum": 1}
@@ -66,9 +67,24 @@ def link_item(link: Link) -> dict[str, Any]:
     }
 
 
-def list_links() -> dict[str, Any]:
-    """``{"items": [...], "total": n}``: the active links of active groups, in order."""
-    items = [link_item(link) for link in services.shown_links(services.shown_groups())]
+#: The list's query parameters.
+LIST_QUERY = (
+    Field(
+        "group",
+        Text(TITLE_MAX),
+        description="Only this group's links: its id or its title (empty: every group).",
+    ),
+)
+
+
+def list_links(query: dict[str, Any]) -> dict[str, Any]:
+    """``{"items": [...], "total": n}``: the active links of active groups, in order.
+
+    ``query["group"]``, when given, keeps one group (an unknown or inactive
+    one lists nothing).
+    """
+    groups = services.shown_groups(query.get("group"))
+    items = [link_item(link) for link in services.shown_links(groups)]
     return {"items": items, "total": len(items)}
 
 

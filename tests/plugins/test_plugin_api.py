@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 PROBE = """
     from cms.api.errors import not_found
-    from cms.api.validation import Field, Integer, Text
+    from cms.api.validation import Boolean, Choice, Field, Integer, Text
     from cms.extensions import db
     from cms.models import Article
     from cms.plugins import ApiField, ApiRoute, Plugin
@@ -18,9 +18,18 @@ PROBE = """
     VOTES = {}
     RATING = {
         "type": "object",
-        "properties": {"article": {"type": "integer"}, "votes": {"type": "integer"}},
+        "properties": {
+            "article": {"type": "integer"}, "votes": {"type": "integer"},
+            "query": {"type": "object"},
+        },
         "required": ["article", "votes"],
     }
+    QUERY = [
+        Field("scale", Choice(("stars", "percent")), description="How to count."),
+        Field("least", Integer(0, 10), target="minimum"),
+        Field("detail", Boolean()),
+        Field("note", Text(20)),
+    ]
 
 
     def _article(article_id):
@@ -30,10 +39,10 @@ PROBE = """
         return article
 
 
-    def rating(article_id):
+    def rating(article_id, query):
         \"\"\"The votes of an article.\"\"\"
         _article(article_id)
-        return {"article": article_id, "votes": VOTES.get(article_id, 0)}
+        return {"article": article_id, "votes": VOTES.get(article_id, 0), "query": query}
 
 
     def rate(article_id, data):
@@ -55,7 +64,7 @@ PROBE = """
         name="probe",
         title="Probe",
         api=[
-            ApiRoute(PATH, rating, response=RATING, summary="Votes of an article"),
+            ApiRoute(PATH, rating, response=RATING, summary="Votes of an article", query=QUERY),
             ApiRoute(
                 PATH, rate, method="POST", response=RATING,
                 body=[Field("stars", Integer(1, 5), required=True, description="1 to 5.")],
@@ -86,6 +95,13 @@ BROKEN = {
     "clash": """
         from cms.plugins import ApiRoute, Plugin
         plugin = Plugin(name="clash", api=[ApiRoute("/api/v1/articles/<int:x>", lambda x: {})])
+    """,
+    "badquery": """
+        from cms.api.validation import DateTime, Field
+        from cms.plugins import ApiRoute, Plugin
+        plugin = Plugin(name="badquery", api=[
+            ApiRoute("/api/v1/badquery", lambda query: {}, query=[Field("since", DateTime())])
+        ])
     """,
     "fieldclash": """
         from cms.plugins import ApiField, Plugin
@@ -139,7 +155,11 @@ def set_enabled(app, name, enabled):
 
 
 def test_public_get_and_anonymous_json_post_without_csrf_token(client, article):
-    assert client.get(url(article.id)).get_json() == {"article": article.id, "votes": 0}
+    assert client.get(url(article.id)).get_json() == {
+        "article": article.id,
+        "votes": 0,
+        "query": {},
+    }
     response = client.post(url(article.id), json={"stars": 4})
     assert response.status_code == 200
     assert response.get_json() == {"article": article.id, "votes": 4}
@@ -319,6 +339,7 @@ def test_bad_declarations_are_refused_at_load_and_the_site_runs(app, client, art
     assert "/admin/x" in broken["outside"]
     assert "clashes with /api/v1/articles/<article_id>" in broken["clash"]
     assert "Article.title is already taken by the core API" in broken["fieldclash"]
+    assert "query parameter" in broken["badquery"]
     assert client.get(f"/api/v1/articles/{article.id}").get_json()["title"] == "Bão số 3"
     assert client.get(url(article.id)).status_code == 200
     rules = {rule.rule for rule in app.url_map.iter_rules()}
@@ -330,3 +351,35 @@ def test_a_failing_api_field_is_null_and_the_object_still_answers(client, articl
     assert body["flaky_score"] is None
     assert body["title"] == "Bão số 3"
     assert body["probe_votes"] == 0
+
+
+def test_query_parameters_are_checked_and_given_to_the_view(client, article):
+    answer = client.get(
+        url(article.id) + "?scale=percent&least=3&detail=true&note=%20Hu%E1%BA%BF&x=1"
+    )
+    assert answer.status_code == 200
+    assert answer.get_json()["query"] == {
+        "scale": "percent", "minimum": 3, "detail": True, "note": "Huế"
+    }  # fmt: skip
+    assert client.get(url(article.id)).get_json()["query"] == {}  # none given: none passed
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("scale=all", "scale"), ("least=11", "least"), ("least=-1", "least"),
+     ("least=1.5", "least"), ("detail=yes", "detail"), ("note=" + "x" * 21, "note")],
+)  # fmt: skip
+def test_a_bad_query_parameter_is_a_json_400_naming_it(client, article, query, name):
+    answer = client.get(url(article.id) + "?" + query)
+    assert_error(answer, 400)
+    assert name in answer.get_json()["error"]["message"]
+
+
+def test_query_parameters_are_in_the_document(client, article):
+    operation = _document(client)["paths"]["/api/v1/articles/{article_id}/probe"]["get"]
+    found = {p["name"]: p for p in operation["parameters"]}
+    assert found["scale"]["schema"] == {"type": "string", "enum": ["stars", "percent"]}
+    assert found["least"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 10}
+    assert found["note"]["schema"] == {"type": "string", "maxLength": 20}
+    assert found["scale"]["description"] == "How to count."
+    assert {p["in"] for p in found.values()} == {"query"}

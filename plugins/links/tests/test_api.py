@@ -25,6 +25,34 @@ def test_the_list_holds_active_links_in_order(api_client, sample):
     assert body["items"][2]["group"] == "Bộ, ngành"
 
 
+@pytest.mark.parametrize("by", ["id", "title"])
+def test_the_list_of_one_group(api_client, sample, by):
+    from urllib.parse import quote
+
+    ref = str(sample.other_group) if by == "id" else quote("Bộ, ngành")
+    body = api_client(None).get(f"/api/v1/links?group={ref}").get_json()
+    assert [item["id"] for item in body["items"]] == [sample.other_link]
+    assert body["total"] == 1
+
+
+@pytest.mark.parametrize("ref", ["999", "Không có nhóm này"])
+def test_an_unknown_group_lists_nothing(api_client, sample, ref):
+    assert api_client(None).get("/api/v1/links", query_string={"group": ref}).get_json() == {
+        "items": [],
+        "total": 0,
+    }
+
+
+def test_an_empty_group_parameter_lists_every_group(api_client, sample):
+    assert api_client(None).get("/api/v1/links?group=").get_json()["total"] == 3
+
+
+def test_a_group_parameter_too_long_is_a_json_400(api_client, sample):
+    answer = api_client(None).get("/api/v1/links", query_string={"group": "x" * 201})
+    assert answer.status_code == 400
+    assert "group" in answer.get_json()["error"]["message"]
+
+
 def test_an_empty_site_answers_an_empty_list(api_client):
     assert api_client(None).get("/api/v1/links").get_json() == {"items": [], "total": 0}
 
@@ -78,6 +106,9 @@ def test_the_operations_are_in_the_openapi_document(client):
     schema = listing["responses"]["200"]["content"]["application/json"]["schema"]
     item = schema["properties"]["items"]["items"]
     assert {"id", "title", "url", "group"} <= set(item["required"])
+    (group,) = listing["parameters"]
+    assert (group["name"], group["in"], group["required"]) == ("group", "query", False)
+    assert group["schema"] == {"type": "string", "maxLength": 200}
     one = document["paths"]["/api/v1/links/{link_id}"]["get"]
     assert "404" in one["responses"]
 
