@@ -27,9 +27,15 @@ the transaction that hands it over, so every row is moved once even when many
 workers hand over at once. So no count made during an outage is lost or
 hidden once Redis is back (within about ``STORE_FLUSH_INTERVAL``); during the
 outage itself, a worker that found Redis down reads the database, which holds
-only what was written since. A write that timed out is not known to have
-failed: a Redis that was slow rather than gone may still apply it, so the
-write that finds Redis down may count twice (once per worker and outage).
+only what was written since.
+
+**Exactly once when Redis is slow**: an :func:`incr_later` whose answer does
+not come (a timeout, a dropped connection) may still have been applied. Each
+thread numbers its increments; Redis keeps the last number it applied per
+writer (a Lua script checks and adds in one step), so the flush thread sends
+such an increment again with the same number and Redis adds it only if it
+had not. One that Redis cannot take within :data:`UNCERTAIN_MAX_AGE` goes to
+the database like any write made while Redis is down.
 
 Writes that readers cause (:func:`incr_later`, :func:`touch`) never make a reader
 wait for a database write lock: on the database they are buffered in the process
@@ -84,6 +90,12 @@ HANDOVER_BATCH = 500
 MAX_PENDING = 100_000
 #: Every this many token writes, a process deletes the expired tokens and presence rows.
 PURGE_EVERY = 200
+#: Seconds an increment Redis did not answer is sent again to Redis before it goes to
+#: the database instead (Redis still keeps writers' numbers for :data:`WRITER_TTL`).
+UNCERTAIN_MAX_AGE = 600.0
+#: Seconds Redis keeps the last number applied of a writer that wrote nothing since: past
+#: :data:`UNCERTAIN_MAX_AGE`, no increment of it can be sent again.
+WRITER_TTL = 2 * UNCERTAIN_MAX_AGE
 #: Prefix of the counters behind rate limits (:func:`hit` and :class:`LimitsStorage`).
 LIMIT_PREFIX = "limit:"
 
@@ -155,6 +167,15 @@ local v = redis.call('INCRBY', KEYS[1], ARGV[1])
 local ms = tonumber(ARGV[2])
 if ms > 0 and redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ms) end
 return v
+"""
+#: Redis: add ARGV[1] to counter KEYS[1] unless writer KEYS[2] already applied number
+#: ARGV[2] or a later one (its numbers only grow); 1 when added, 0 when it was already.
+_REDIS_INCR_ONCE = """
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[2]) <= last then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('INCRBY', KEYS[1], ARGV[1])
+return 1
 """
 #: Redis: add a member with its expiry score; keep the set as long as its longest member.
 _REDIS_TOUCH = """
@@ -333,6 +354,7 @@ class RedisBackend:
         #: What every key of this site starts with.
         self.prefix = prefix
         self._incr = client.register_script(_REDIS_INCR)
+        self._incr_once = client.register_script(_REDIS_INCR_ONCE)
         self._touch = client.register_script(_REDIS_TOUCH)
         self._take = client.register_script(_REDIS_TAKE)
 
@@ -343,6 +365,16 @@ class RedisBackend:
         """Add ``amount`` to counter ``key`` and return the new value (``INCRBY``)."""
         ms = 0 if ttl_seconds is None else max(1, int(ttl_seconds * 1000))
         return int(self._incr(keys=[self._counter(key)], args=[amount, ms]))
+
+    def incr_once(self, key: str, amount: int, writer: str, number: int) -> bool:
+        """Add ``amount`` to counter ``key`` as increment ``number`` of ``writer``, once.
+
+        ``False`` when Redis had applied that number (or a later one) of the
+        writer already: an increment sent again after its answer was lost.
+        """
+        ms = max(1, int(WRITER_TTL * 1000))
+        keys = [self._counter(key), f"{self.prefix}w:{writer}"]
+        return bool(int(self._incr_once(keys=keys, args=[amount, number, ms])))
 
     def get_many(self, keys: list[str], now: float) -> dict[str, int]:
         """The current values of ``keys`` (missing or expired: 0)."""
@@ -421,6 +453,18 @@ class RedisBackend:
         pipe.execute()
 
 
+def never_applied(exc: redis.RedisError) -> bool:
+    """Whether a command that raised ``exc`` certainly did not change Redis.
+
+    Redis refused it (a ``ResponseError``: out of memory, read-only), or no
+    connection was made (redis-py says "... connecting to ..."). A timeout or a
+    dropped connection after the command was sent leaves it unknown.
+    """
+    if isinstance(exc, redis.ResponseError):
+        return True
+    return "connecting to" in str(exc)
+
+
 class Store:
     """The shared store of one site: Redis when configured and reachable, else the database.
 
@@ -458,6 +502,10 @@ class Store:
         #: Whether the database may hold rows to move to Redis (see :meth:`handover`).
         self._handover_wanted = redis_backend is not None
         self._closed = False
+        #: This thread's writer id and the number of its last increment (:meth:`incr_later`).
+        self._writer = threading.local()
+        #: Increments Redis did not answer: ``(key, amount, writer, number, since)``.
+        self._uncertain: list[tuple[str, int, str, int, float]] = []
         _STORES.add(self)
 
     # -- Redis and its fallback -------------------------------------------------
@@ -504,6 +552,11 @@ class Store:
 
     def _call(self, name: str, *args: Any) -> Any:
         """Run backend method ``name`` on Redis if it is up, else (or on failure) the database."""
+        found, from_redis = self._on_redis(name, *args)
+        return found if from_redis else getattr(self.database, name)(*args)
+
+    def _on_redis(self, name: str, *args: Any) -> tuple[Any, bool]:
+        """``(result, True)`` of Redis's method ``name``; ``(None, False)`` when Redis fails."""
         backend = self._use_redis()
         if backend is not None:
             try:
@@ -512,8 +565,8 @@ class Store:
                 self._redis_failed(exc)
             else:
                 self._redis_worked()
-                return result
-        return getattr(self.database, name)(*args)
+                return result, True
+        return None, False
 
     # -- counters ---------------------------------------------------------------
 
@@ -534,16 +587,26 @@ class Store:
         :attr:`flush_interval` seconds. Every worker reads it within 2 seconds.
         """
         _check_name("a counter key", key, 255)
+        self._reset_after_fork()
         backend = self._use_redis()
         if backend is not None:
+            writer, number = self._next_number()
             try:
-                backend.incr(key, int(amount), None, time.time())
+                backend.incr_once(key, int(amount), writer, number)
             except redis.RedisError as exc:
                 self._redis_failed(exc)
+                if not never_applied(exc):
+                    # Maybe applied (a slow Redis): sent again, with its number, by the flush
+                    # thread; this thread writes under a new id meanwhile, so no later number
+                    # of the old one can hide it.
+                    self._writer.id = None
+                    with self._lock:
+                        self._uncertain.append((key, int(amount), writer, number, time.monotonic()))
+                    self._start_flusher()
+                    return
             else:
                 self._redis_worked()
                 return
-        self._reset_after_fork()
         with self._lock:
             if key not in self._pending_counts and len(self._pending_counts) >= MAX_PENDING:
                 log.warning("too many buffered counters; %s not counted", key)
@@ -551,17 +614,69 @@ class Store:
             self._pending_counts[key] = self._pending_counts.get(key, 0) + int(amount)
         self._start_flusher()
 
+    def _next_number(self) -> tuple[str, int]:
+        """This thread's writer id and the number of its next increment."""
+        local = self._writer
+        if getattr(local, "id", None) is None:
+            local.id, local.number = os.urandom(12).hex(), 0
+        local.number += 1
+        return local.id, local.number
+
+    def _settle_uncertain(self) -> None:
+        """Send the increments Redis did not answer again; too old ones go to the database.
+
+        Called by :meth:`flush`. Redis adds each only if it had not (see
+        :meth:`RedisBackend.incr_once`). While Redis is down they wait, at most
+        :data:`UNCERTAIN_MAX_AGE` seconds (or until the store closes), then join
+        the database's buffer.
+        """
+        with self._lock:
+            waiting, self._uncertain = self._uncertain, []
+        if not waiting:
+            return
+        kept: list[tuple[str, int, str, int, float]] = []
+        backend = self._use_redis()
+        for item in waiting:
+            key, amount, writer, number, since = item
+            if backend is not None:
+                try:
+                    backend.incr_once(key, amount, writer, number)
+                except redis.RedisError as exc:
+                    self._redis_failed(exc)
+                    backend = None
+                else:
+                    continue
+            if self._closed or time.monotonic() - since > UNCERTAIN_MAX_AGE:
+                with self._lock:
+                    self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+            else:
+                kept.append(item)
+        if kept:
+            with self._lock:
+                self._uncertain[:0] = kept
+
     def get(self, key: str) -> int:
         """The value of counter ``key`` (0 if absent or expired), this worker's buffer included."""
         return self.get_many([key])[key]
 
     def get_many(self, keys: Iterable[str]) -> dict[str, int]:
-        """``{key: value}`` of several counters in one round trip (absent: 0)."""
+        """``{key: value}`` of several counters in one round trip (absent: 0).
+
+        This process's buffered increments are added; so are those Redis did not
+        answer, when the database answers (Redis may hold them already).
+        """
         names = list(dict.fromkeys(keys))
-        values: dict[str, int] = self._call("get_many", names, time.time())
+        now = time.time()
+        values, from_redis = self._on_redis("get_many", names, now)
+        if not from_redis:
+            values = self.database.get_many(names, now)
         with self._lock:
             for key in names:
                 values[key] = values.get(key, 0) + self._pending_counts.get(key, 0)
+            if not from_redis:
+                for key, amount, *_rest in self._uncertain:
+                    if key in values:
+                        values[key] += amount
         return values
 
     def expiry(self, key: str) -> float | None:
@@ -623,15 +738,9 @@ class Store:
     def count(self, set_name: str) -> int:
         """How many members of ``set_name`` were touched within their ttl."""
         now = time.time()
-        backend = self._use_redis()
-        if backend is not None:
-            try:
-                result = backend.count(set_name, now)
-            except redis.RedisError as exc:
-                self._redis_failed(exc)
-            else:
-                self._redis_worked()
-                return result
+        result, from_redis = self._on_redis("count", set_name, now)
+        if from_redis:
+            return int(result)
         with self._lock:
             pending = [
                 member
@@ -688,6 +797,8 @@ class Store:
             self._pid = os.getpid()
             self._pending_counts = {}
             self._pending_presence = {}
+            self._uncertain = []
+            self._writer = threading.local()
             self._thread = None
 
     def close(self) -> None:
@@ -717,8 +828,10 @@ class Store:
     def flush(self) -> bool:
         """Write the buffered counters and presence pings now; False if the database failed.
 
-        What could not be written stays buffered for the next try.
+        What could not be written stays buffered for the next try. Increments
+        Redis did not answer are sent to it again first.
         """
+        self._settle_uncertain()
         with self._lock:
             counts, self._pending_counts = self._pending_counts, {}
             presence, self._pending_presence = self._pending_presence, {}
@@ -790,7 +903,12 @@ class Store:
     def pending(self) -> int:
         """How many buffered counters and presence pings wait to be written."""
         with self._lock:
-            return len(self._pending_counts) + len(self._pending_presence) + self._in_flight
+            return (
+                len(self._pending_counts)
+                + len(self._pending_presence)
+                + len(self._uncertain)
+                + self._in_flight
+            )
 
     def _purge(self) -> None:
         try:
@@ -828,6 +946,7 @@ def _flush_loop(ref: weakref.ReferenceType[Store]) -> None:
                 if (
                     not store._pending_counts
                     and not store._pending_presence
+                    and not store._uncertain
                     and not store._handover_wanted
                 ):
                     store._thread = None

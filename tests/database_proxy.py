@@ -1,4 +1,4 @@
-"""A PostgreSQL that stops answering: a TCP relay to the test server that can stop relaying."""
+"""A server that stops answering: a TCP relay to the test PostgreSQL or Redis that can pause."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ class PausableProxy:
 
     def resume(self) -> None:
         self.relaying.set()
+
+    def drop_connections(self) -> None:
+        """Close every relayed connection, and what it held back, and keep accepting new ones."""
+        sockets, self.sockets = self.sockets, []
+        for sock in sockets:
+            with suppress(OSError):
+                sock.close()
 
     def close(self) -> None:
         self.closed = True
@@ -86,5 +93,24 @@ def proxied_test_postgres() -> Iterator[tuple[PausableProxy, str]]:
             proxy,
             target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
         )
+    finally:
+        proxy.close()
+
+
+def proxied_test_redis() -> Iterator[tuple[PausableProxy, str]]:
+    """For a fixture: a :class:`PausableProxy` in front of the test Redis, and its URL.
+
+    Skips the test without ``CMS_TEST_REDIS_URL``.
+    """
+    import os
+    from urllib.parse import urlsplit
+
+    url = os.environ.get(testing.REDIS_ENV)
+    if not url:
+        pytest.skip(f"needs Redis: set {testing.REDIS_ENV}")
+    parts = urlsplit(url)
+    proxy = PausableProxy(parts.hostname or "127.0.0.1", int(parts.port or 6379))
+    try:
+        yield proxy, parts._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
     finally:
         proxy.close()

@@ -335,10 +335,10 @@ def test_nothing_counted_while_redis_was_frozen_is_lost_or_hidden(make_app, own_
             seen = [get_store().get("views")]
         with two.app_context():
             seen.append(get_store().get("views"))
-        # 115 counted; the one write of each app that ran into the timeout may also
-        # have reached Redis once it thawed (a write that timed out is not known to
-        # have failed): at most one more each.
-        if seen[0] == seen[1] and 115 <= seen[0] <= 117:
+        # 115 counted. The buffered write of one that ran into the timeout is sent
+        # again with its number: counted once. The immediate incr of two that timed out
+        # fell back to the database and may also have reached Redis once it thawed.
+        if seen[0] == seen[1] and seen[0] in (115, 215):
             break
         assert time.monotonic() < deadline, seen
         time.sleep(0.1)
