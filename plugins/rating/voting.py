@@ -21,6 +21,7 @@ the rest of the site (their ``INSERT ... ON CONFLICT`` and ``RETURNING``).
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Iterable, Sequence
@@ -32,7 +33,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from cms import store
 from cms.content import public_filter
@@ -53,7 +54,12 @@ from plugins.rating.voters import (
 #: Fewest and most stars of a vote.
 STARS_MIN, STARS_MAX = 1, 5
 #: The Bayesian average's prior: ``PRIOR_VOTES`` imaginary votes of ``PRIOR_MEAN`` stars.
+log = logging.getLogger(__name__)
+
 PRIOR_VOTES = 10
+#: Seconds between two deletions of expired address claims: the first vote of each such
+#: period, in any worker or host, runs one after its own commit.
+PRUNE_EVERY = 3600
 PRIOR_MEAN = 3.0
 
 #: HTTP status of each refusal.
@@ -231,7 +237,30 @@ def cast_vote(
         raise refusal("address_voted")
     count, total = _add_to_total(article_id, stars)
     session.commit()
+    if settings.uses_address:
+        prune_when_due(settings)
     return Cast(Totals(count, total), new_cookie)
+
+
+def prune_when_due(settings: RatingSettings) -> None:
+    """Delete the expired address claims, at most once per :data:`PRUNE_EVERY` seconds.
+
+    The period is the shared store's (every worker and host agrees), so no
+    cron job is needed (``cms rating prune`` does the same at once). Never
+    raises: a busy or unreachable database is logged, and a later period
+    tries again.
+    """
+    if not store.hit("rating:prune", 1, PRUNE_EVERY):
+        return
+    try:
+        removed = prune_addresses(settings)
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("expired rating address claims not deleted: %s", exc)
+        return
+    if removed:
+        log.info("deleted %d expired rating address claims", removed)
 
 
 def _claim_address(article_id: int, address: str, now: datetime, window: int) -> bool:

@@ -119,3 +119,22 @@ def test_prune_deletes_only_expired_address_claims(app, runner, make_article):
         left = db.session.execute(select(func.count()).select_from(RatingAddress)).scalar_one()
     assert left == 1
     assert totals_in_db(app, article.id) == (2, 2, 8)  # votes are kept
+
+
+def test_the_first_vote_of_a_period_deletes_the_expired_claims(app, make_article, monkeypatch):
+    import time
+
+    from plugins.rating import voting
+
+    monkeypatch.setattr(voting, "PRUNE_EVERY", 1)
+    article = make_article("Dọn dẹp tự động")
+    vote(app, article, 4, "198.51.100.1")
+    with app.app_context():
+        db.session.execute(update(RatingAddress).values(voted_at=utcnow() - timedelta(hours=25)))
+        db.session.commit()
+    time.sleep(1.05)  # a new period of the shared store's
+    vote(app, article, 5, "198.51.100.2")
+    with app.app_context():
+        left = db.session.execute(select(func.count()).select_from(RatingAddress)).scalar_one()
+    assert left == 1  # the new claim; the expired one is gone without any command
+    assert totals_in_db(app, article.id) == (2, 2, 9)
