@@ -52,6 +52,7 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     app.config["SITE_URL"] = settings.validated_site_url(app.config.get("SITE_URL"))
+    settings.check_widget_budgets(app.config)
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

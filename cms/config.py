@@ -6,6 +6,7 @@ import logging
 import math
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -185,12 +186,31 @@ def _convert(kind: type, raw: str) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(raw)
-    if kind is float:  # seconds: a finite number, never negative
-        value = float(raw)
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(raw)
-        return value
+    if kind is float:  # seconds: their range is checked with the rest of the settings
+        return float(raw)
     return raw
+
+
+#: Bounds of a widget time budget, in seconds: a render must be possible, and end well
+#: before a worker timeout (gunicorn's default: 30 s) would kill the worker.
+WIDGET_BUDGET_RANGE = (0.01, 20.0)
+
+
+def check_widget_budgets(config: Mapping[str, Any]) -> None:
+    """Refuse ``WIDGET_TIME_BUDGET`` / ``WIDGET_PAGE_BUDGET`` outside :data:`WIDGET_BUDGET_RANGE`.
+
+    Whatever set them (defaults, ``instance/config.py``, ``CMS_*`` variables,
+    a test's mapping). Raises ``RuntimeError`` naming the setting.
+    """
+    low, high = WIDGET_BUDGET_RANGE
+    for key in ("WIDGET_TIME_BUDGET", "WIDGET_PAGE_BUDGET"):
+        value = config.get(key)
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not math.isfinite(number) or not low <= number <= high:
+            raise RuntimeError(
+                f"{key}={value!r} is not valid: it must be a number of seconds"
+                f" from {low} to {high:g}"
+            )
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
@@ -203,7 +223,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
             try:
                 found[key] = _convert(kind, raw)
             except ValueError as exc:
-                raise RuntimeError(f"CMS_{key}={raw!r} is not a valid {kind.__name__}") from exc
+                what = "number" if kind is float else kind.__name__
+                raise RuntimeError(f"CMS_{key}={raw!r} is not a valid {what}") from exc
     return found
 
 

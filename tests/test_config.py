@@ -25,10 +25,29 @@ def test_widget_budgets_are_seconds_from_the_environment():
     assert found == {"WIDGET_TIME_BUDGET": 2.5, "WIDGET_PAGE_BUDGET": 4.0}
 
 
-@pytest.mark.parametrize("raw", ["soon", "nan", "inf", "-1"])
-def test_a_budget_that_is_no_number_of_seconds_is_refused(raw):
-    with pytest.raises(RuntimeError, match="CMS_WIDGET_TIME_BUDGET"):
-        from_environment({"CMS_WIDGET_TIME_BUDGET": raw})
+def test_a_budget_that_is_no_number_is_refused():
+    with pytest.raises(RuntimeError, match="CMS_WIDGET_TIME_BUDGET='soon' is not a valid number"):
+        from_environment({"CMS_WIDGET_TIME_BUDGET": "soon"})
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "1e309", "-1", "0", "1e10", "21"])
+@pytest.mark.parametrize("key", ["WIDGET_TIME_BUDGET", "WIDGET_PAGE_BUDGET"])
+def test_a_budget_no_render_could_keep_stops_the_site_from_starting(
+    raw, key, monkeypatch, tmp_path, database_url
+):
+    monkeypatch.setenv("CMS_INSTANCE_DIR", str(tmp_path / "site"))
+    monkeypatch.setenv(f"CMS_{key}", raw)
+    with pytest.raises(RuntimeError, match=f"{key}=.* from 0.01 to 20"):
+        create_app({"DATABASE_URL": database_url})
+
+
+def test_a_budget_from_the_instance_config_is_checked_too(monkeypatch, tmp_path, database_url):
+    instance = tmp_path / "site"
+    instance.mkdir()
+    (instance / "config.py").write_text("WIDGET_PAGE_BUDGET = 3600\n")
+    monkeypatch.setenv("CMS_INSTANCE_DIR", str(instance))
+    with pytest.raises(RuntimeError, match="WIDGET_PAGE_BUDGET=3600"):
+        create_app({"DATABASE_URL": database_url})
 
 
 def test_postgresql_urls_use_psycopg_3():

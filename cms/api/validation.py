@@ -532,11 +532,12 @@ QUERY_KINDS = (Text, Integer, Choice, Boolean)
 def query_schema(kind: Kind) -> dict[str, Any]:
     """The JSON Schema of a query parameter of ``kind`` (:data:`QUERY_KINDS`).
 
-    Text is measured as it is sent (code points), as :func:`text_arg` measures it.
+    Text is measured as it is sent (code points), as :func:`text_arg` measures it,
+    and holds no U+0000 (:mod:`cms.inputs` refuses a query holding one with 400).
     """
     schema = kind.base_schema()
     if isinstance(kind, Text):
-        schema = {"type": "string", "maxLength": kind.max_length}
+        schema = {"type": "string", "maxLength": kind.max_length, "pattern": "^[^\\u0000]*$"}
         if kind.min_length:
             schema["minLength"] = kind.min_length
     return schema

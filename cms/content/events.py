@@ -38,7 +38,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from cms.extensions import db
-from cms.models import Article, Page, utcnow
+from cms.models import Article, Category, Page, Tag, article_tag, utcnow
 from cms.plugins.registry import registry
 
 log = logging.getLogger(__name__)
@@ -203,6 +203,27 @@ def term_deleted(facts: TermEvent, *, session: Session | None = None) -> None:
     session = _session_of(session)
     item = _Pending(facts, "deleted", None, False, _current_transaction(session), facts)
     session.info.setdefault(_PENDING, []).append(item)
+
+
+def term_deleting(term: Category | Tag, *, session: Session | None = None) -> None:
+    """Record that ``term`` (a category or a tag) is about to be deleted or merged away.
+
+    Call it before the change: the articles that have it now are those that
+    lose it. ``category_deleted`` / ``tag_deleted`` fire after the commit.
+    """
+    session = _session_of(session)
+    if isinstance(term, Tag):
+        kind: Literal["category", "tag"] = "tag"
+        query = (
+            select(article_tag.c.article_id)
+            .where(article_tag.c.tag_id == term.id)
+            .order_by(article_tag.c.article_id)
+        )
+    else:
+        kind = "category"
+        query = select(Article.id).where(Article.category_id == term.id).order_by(Article.id)
+    ids = tuple(session.execute(query).scalars())
+    term_deleted(TermEvent(kind, term.id, term.slug, term.name, ids), session=session)
 
 
 def all_content_created(*, session: Session | None = None) -> int:

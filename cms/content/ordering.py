@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, insert, literal, select, update
 
 from cms.content.errors import ContentError
-from cms.content.events import page_changed
+from cms.content.events import page_changed, term_deleting
 from cms.content.slugs import remember_old_slug
 from cms.extensions import db
 from cms.models import Article, Category, Page, SlugHistory, Tag, article_tag
@@ -162,23 +162,13 @@ def delete_category(category: Category, move_articles_to: Category | None = None
     A category that still holds articles is refused (:class:`ContentError` on
     ``move_to``) unless ``move_articles_to`` names another category: its
     articles are moved there first, in the same transaction. Old slugs are
-    forgotten. Returns how many articles moved. The caller commits.
+    forgotten. Returns how many articles moved. The caller commits; plugins
+    then hear ``category_deleted`` with the articles it held.
     """
-    moved = 0
-    if move_articles_to is not None:
-        if move_articles_to.id == category.id:
-            raise ContentError(
-                {"move_to": _("Choose another category than the one being deleted.")}
-            )
-        result = db.session.execute(
-            update(Article)
-            .where(Article.category_id == category.id)
-            .values(category_id=move_articles_to.id)
-            .execution_options(synchronize_session=False)
-        )
-        moved = result.rowcount or 0  # type: ignore[attr-defined]
+    if move_articles_to is not None and move_articles_to.id == category.id:
+        raise ContentError({"move_to": _("Choose another category than the one being deleted.")})
     count = article_count(category)
-    if count:
+    if count and move_articles_to is None:
         raise ContentError(
             {
                 "move_to": _(
@@ -189,6 +179,16 @@ def delete_category(category: Category, move_articles_to: Category | None = None
                 )
             }
         )
+    term_deleting(category)  # plugins hear it after the commit, with the articles moved
+    moved = 0
+    if move_articles_to is not None:
+        result = db.session.execute(
+            update(Article)
+            .where(Article.category_id == category.id)
+            .values(category_id=move_articles_to.id)
+            .execution_options(synchronize_session=False)
+        )
+        moved = result.rowcount or 0  # type: ignore[attr-defined]
     _lift_children(category)
     _forget_history(category)
     db.session.delete(category)
@@ -211,7 +211,7 @@ def merge_tags(source: Tag, target: Tag) -> int:
     """Give the articles of ``source`` the tag ``target`` instead, then delete ``source``.
 
     Returns how many articles gained ``target`` (those that had both keep one).
-    The caller commits.
+    The caller commits; plugins then hear ``tag_deleted`` for ``source``.
     """
     if source.id == target.id:
         raise ContentError({"target": _("A tag cannot be merged into itself.")})
@@ -220,6 +220,7 @@ def merge_tags(source: Tag, target: Tag) -> int:
         and_(article_tag.c.tag_id == source.id, article_tag.c.article_id.not_in(already))
     )
     count = db.session.execute(select(func.count()).select_from(gaining.subquery())).scalar_one()
+    term_deleting(source)  # plugins hear tag_deleted after the commit, with its articles
     db.session.execute(insert(article_tag).from_select(["article_id", "tag_id"], gaining))
     db.session.execute(delete(article_tag).where(article_tag.c.tag_id == source.id))
     # The merged tag's addresses, old ones included, now lead to the target (301).

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from cms import generations
 from cms.content.errors import ContentError
-from cms.content.events import TermEvent, term_deleted
+from cms.content.events import term_deleting
 from cms.content.slugs import (
     forget_slug,
     history_owner,
@@ -396,12 +396,7 @@ def delete_tag(tag: Tag) -> None:
 
     Plugins hear ``tag_deleted`` once it has, with the articles that had it.
     """
-    ids = db.session.execute(
-        select(article_tag.c.article_id)
-        .where(article_tag.c.tag_id == tag.id)
-        .order_by(article_tag.c.article_id)
-    ).scalars()
-    term_deleted(TermEvent("tag", tag.id, tag.slug, tag.name, tuple(ids)))
+    term_deleting(tag)
     db.session.execute(delete(article_tag).where(article_tag.c.tag_id == tag.id))
     db.session.execute(
         delete(SlugHistory).where(SlugHistory.kind == "tag", SlugHistory.object_id == tag.id)
@@ -416,10 +411,7 @@ def delete_category(category: Category) -> None:
     every worker reads the category tree again once it has, and plugins hear
     ``category_deleted`` with the articles that lost it.
     """
-    ids = db.session.execute(
-        select(Article.id).where(Article.category_id == category.id).order_by(Article.id)
-    ).scalars()
-    term_deleted(TermEvent("category", category.id, category.slug, category.name, tuple(ids)))
+    term_deleting(category)
     generations.forget()
     db.session.execute(
         update(Article)

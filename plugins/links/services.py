@@ -132,11 +132,13 @@ def _group_ref(ref: Any) -> int | str | None:
     if isinstance(ref, bool) or ref is None:
         return None
     if isinstance(ref, int):
-        return ref
+        return ref if 0 < ref <= MAX_ID else ""  # no group has that id
     text = clean_text(str(ref), single_line=True)
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) <= 10 else text
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID:
+        return int(text)
+    return text  # a title ("2147483648" or "①" names no id: no group has it as a title)
 
 
 def shown_groups(ref: Any = None) -> list[LinkGroup]:

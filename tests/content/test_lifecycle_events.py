@@ -441,3 +441,28 @@ def test_deleting_a_category_or_a_tag_names_the_articles_that_lost_it(
         ("tag", "lũ lụt", (first.id, second.id)),
         ("category", "Thời sự", (first.id, second.id)),  # its sub-category's keep theirs
     ]
+
+
+def test_moving_articles_out_of_a_deleted_category_or_merging_tags_is_told(
+    app, hooks, make_category, make_article
+):
+    from cms.content.ordering import delete_category, merge_tags
+    from cms.models import Category, Tag
+
+    terms = sys.modules["plugins.recorder"].TERMS
+    old, new = make_category("Cũ"), make_category("Mới")
+    first = make_article("Tin một", category_id=old.id, tags=["nguồn"])
+    second = make_article("Tin hai", category_id=old.id, tags=["nguồn", "đích"])
+    with app.app_context():
+        refused = db.session.get(Category, old.id)
+        with pytest.raises(Exception, match="still holds"):
+            delete_category(refused)  # refused: nothing is told
+        db.session.rollback()
+        delete_category(db.session.get(Category, old.id), db.session.get(Category, new.id))
+        by_name = {t.name: t for t in db.session.execute(db.select(Tag)).scalars()}
+        merge_tags(by_name["nguồn"], by_name["đích"])
+        db.session.commit()
+    assert [(t.kind, t.name, t.article_ids) for t in terms] == [
+        ("category", "Cũ", (first.id, second.id)),
+        ("tag", "nguồn", (first.id, second.id)),
+    ]

@@ -380,6 +380,10 @@ def test_query_parameters_are_in_the_document(client, article):
     found = {p["name"]: p for p in operation["parameters"]}
     assert found["scale"]["schema"] == {"type": "string", "enum": ["stars", "percent"]}
     assert found["least"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 10}
-    assert found["note"]["schema"] == {"type": "string", "maxLength": 20}
+    assert found["note"]["schema"] == {
+        "type": "string",
+        "maxLength": 20,
+        "pattern": "^[^\\u0000]*$",
+    }
     assert found["scale"]["description"] == "How to count."
     assert {p["in"] for p in found.values()} == {"query"}

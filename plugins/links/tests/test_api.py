@@ -35,7 +35,9 @@ def test_the_list_of_one_group(api_client, sample, by):
     assert body["total"] == 1
 
 
-@pytest.mark.parametrize("ref", ["999", "Không có nhóm này"])
+@pytest.mark.parametrize(
+    "ref", ["999", "Không có nhóm này", "2147483648", "9999999999", "²", "①", "1²", "０"]
+)
 def test_an_unknown_group_lists_nothing(api_client, sample, ref):
     assert api_client(None).get("/api/v1/links", query_string={"group": ref}).get_json() == {
         "items": [],
@@ -108,7 +110,7 @@ def test_the_operations_are_in_the_openapi_document(client):
     assert {"id", "title", "url", "group"} <= set(item["required"])
     (group,) = listing["parameters"]
     assert (group["name"], group["in"], group["required"]) == ("group", "query", False)
-    assert group["schema"] == {"type": "string", "maxLength": 200}
+    assert group["schema"] == {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"}
     one = document["paths"]["/api/v1/links/{link_id}"]["get"]
     assert "404" in one["responses"]
 
