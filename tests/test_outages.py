@@ -34,3 +34,20 @@ def test_services_are_told_apart(caplog):
         outages.answered(log, "one")
         outages.answered(log, "two")
     assert len(caplog.records) == 4
+
+
+def test_a_failed_service_rests_for_its_back_off_then_is_tried_again(monkeypatch):
+    service = "the resting service"
+    clock = [100.0]
+    monkeypatch.setattr(outages.time, "monotonic", lambda: clock[0])
+    assert not outages.resting(service, 5)
+    outages.failed(log, service, TimeoutError("slow"))
+    assert outages.resting(service, 5)
+    clock[0] += 4.9
+    assert outages.resting(service, 5)
+    clock[0] += 0.2  # the back-off is over: one caller tries again
+    assert not outages.resting(service, 5)
+    outages.failed(log, service, TimeoutError("still slow"))  # it fails: another rest
+    assert outages.resting(service, 5)
+    outages.answered(log, service)
+    assert not outages.resting(service, 5)

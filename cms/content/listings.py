@@ -34,10 +34,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, UOWTransaction, selectinload
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from cms import generations, outages
-from cms.extensions import cache, db
+from cms import generations, shared_cache
+from cms.extensions import db
 from cms.models import Article, Generation, article_tag, utcnow
-from cms.outages import SHARED_CACHE
 
 log = logging.getLogger(__name__)
 
@@ -174,12 +173,7 @@ class ArticleListing:
         on other tables in subqueries), so each row is one article.
         """
         key, now = statement_key(query, f"count:{listings_generation()}")
-        try:
-            hit = cache.get(key)
-            outages.answered(log, SHARED_CACHE)
-        except Exception as exc:  # the cache is down: count in the database
-            outages.failed(log, SHARED_CACHE, exc)
-            hit = None
+        hit = shared_cache.get(key)  # the cache down: counted in the database
         if hit is not None:
             total, until = hit
             if until is None or (now is not None and now < until):
@@ -187,10 +181,7 @@ class ArticleListing:
         counted = query.with_only_columns(func.count(Article.id)).order_by(None)
         total = db.session.execute(counted).scalar_one()
         until = next_public_time(now) if now is not None else None
-        try:
-            cache.set(key, (total, until), timeout=COUNT_TIMEOUT)
-        except Exception as exc:  # a count not kept is counted again next time
-            outages.failed(log, SHARED_CACHE, exc)
+        shared_cache.put(key, (total, until), COUNT_TIMEOUT)  # not kept: counted next time
         return int(total)
 
 

@@ -38,12 +38,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from cms import generations, outages, page_cache
+from cms import generations, page_cache, shared_cache
 from cms.db import database_trouble
-from cms.extensions import cache, db
+from cms.extensions import db
 from cms.i18n import select_locale
 from cms.models import WidgetInstance
-from cms.outages import SHARED_CACHE
 from cms.page_cache.invalidation import purge_on_commit
 from cms.page_cache.tags import generation_tags
 from cms.page_view import PAGE_KINDS, PageIdentity, Visitor, current_page, current_visitor
@@ -582,14 +581,9 @@ class RegionRenderer:
             if widget.cache != "static":
                 page_cache.limit_max_age(int(widget.cache))
             key = widget_cache.key(placed, widget, identity, theme, locale)
-            try:
-                hit = cache.get(key)
-                outages.answered(log, SHARED_CACHE)
-            except Exception as exc:  # the cache is down: render it
-                outages.failed(log, SHARED_CACHE, exc)
-                hit = None
+            hit = shared_cache.get(key)  # the cache down: rendered
             if hit is not None:
-                return hit
+                return str(hit)
         budget = self._budget()
         if budget <= 0:
             log.warning(
@@ -705,10 +699,7 @@ class RegionRenderer:
                     html = wrap(render.placed, self.render_body(**render.arguments()))
                 if key is not None:
                     policy = render.widget.cache
-                    try:
-                        cache.set(key, html, timeout=0 if policy == "static" else int(policy))
-                    except Exception as exc:  # not kept: rendered again next time
-                        outages.failed(log, SHARED_CACHE, exc)
+                    shared_cache.put(key, html, 0 if policy == "static" else int(policy))
                 return html
 
         return run
