@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, themes, blueprints, CLI."""
     from cms import config as settings
+    from cms import converters
     from cms.site_url import SiteFlask
 
     instance = settings.instance_path()
     app = SiteFlask(__name__, instance_path=str(instance), instance_relative_config=True)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # objects keep their documented order
+    converters.install(app)  # before any route is added
     configure_settings(app, config)
     configure_logging(app)
     configure_site_url(app)

@@ -387,3 +387,10 @@ def test_query_parameters_are_in_the_document(client, article):
     }
     assert found["scale"]["description"] == "How to count."
     assert {p["in"] for p in found.values()} == {"query"}
+
+
+@pytest.mark.parametrize("raw", ["%EF%BC%91", "%D9%A1", "%E0%A5%A7"])  # "１", "١", "१"
+def test_ids_in_paths_are_ascii_digits_only(client, article, raw):
+    assert article.id == 1
+    assert client.get(url(1)).status_code == 200
+    assert_error(client.get(f"/api/v1/articles/{raw}/probe"), 404)

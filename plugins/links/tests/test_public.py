@@ -296,3 +296,8 @@ def test_a_page_with_the_widget_stays_cacheable(app, client, place_widget, sampl
 
 def test_crawlers_are_asked_to_leave_the_counted_redirects_alone(client, sample):
     assert "Disallow: /links/go\n" in client.get("/robots.txt").text
+
+
+def test_a_link_id_in_another_script_is_no_link(client, sample):
+    assert client.get(f"/links/go/{sample.links[0]}").status_code == 302
+    assert client.get("/links/go/%EF%BC%91").status_code == 404  # "１", not "1"
