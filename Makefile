@@ -62,7 +62,7 @@ format: install
 
 # Extract new strings into the catalogues (then translate cms/translations/*/messages.po).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o cms/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o cms/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i cms/translations/messages.pot -d cms/translations --no-fuzzy-matching --ignore-obsolete
 
 # Load benchmark (bench/README.md), about 25 minutes; knobs from the environment or the

@@ -139,9 +139,10 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_i18n(app: Flask) -> None:
     """Flask-Babel with the site locale and time zone, plus locale-aware template filters."""
-    from cms import i18n
+    from cms import form_messages, i18n
 
     i18n.init_app(app)
+    form_messages.init_app(app)  # WTForms' own messages in the site's language
 
 
 def configure_themes(app: Flask) -> None:

@@ -79,6 +79,8 @@ def test_every_source_string_is_translated_into_vietnamese(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_ngettext:1,2",
             "-o",
             str(pot),
             ".",
@@ -100,3 +102,34 @@ def test_every_source_string_is_translated_into_vietnamese(tmp_path):
             if m.id and (m.string[0] if isinstance(m.string, tuple) else m.string) and not m.fuzzy
         }
     assert sorted(wanted - translated) == []
+
+
+def test_wtforms_own_messages_follow_the_site_language(app):
+    """WTForms has no Vietnamese catalogue: its messages come from the site's."""
+    from flask import g
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField, SelectField, StringField
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.validators import InputRequired, Length
+
+    class Probe(FlaskForm):
+        class Meta:
+            csrf = False
+
+        number = IntegerField(validators=[InputRequired()])
+        choice = SelectField(choices=[SelectChoice("a", "A")])
+        name = StringField(validators=[Length(min=3)])
+
+    data = {"number": "abc", "choice": "z", "name": "x"}
+    for locale, expected in [
+        ("vi", ["Giá trị phải là một số nguyên.", "Lựa chọn không hợp lệ.", "ít nhất 3 ký tự"]),
+        ("en", ["Not a valid integer value.", "Not a valid choice.", "at least 3 characters"]),
+    ]:
+        with app.test_request_context("/", method="POST", data=data):
+            app.preprocess_request()
+            g.cms_locale = locale
+            form = Probe()
+            assert not form.validate()
+            assert form.number.errors == [expected[0]]
+            assert form.choice.errors == [expected[1]]
+            assert expected[2] in form.name.errors[0]
