@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -11,6 +12,7 @@ from cms.demo import build_demo
 from cms.extensions import db
 from cms.models import WidgetInstance, utcnow
 from cms.public.urls import article_url
+from plugins.rating import voting
 from plugins.rating.demo import DEMO_VOTES
 from plugins.rating.models import RatingAddress, RatingTotal, RatingVote
 from plugins.rating.tests.helpers import BROWSER, text_of, totals_in_db, widget_html
@@ -122,10 +124,6 @@ def test_prune_deletes_only_expired_address_claims(app, runner, make_article):
 
 
 def test_the_first_vote_of_a_period_deletes_the_expired_claims(app, make_article, monkeypatch):
-    import time
-
-    from plugins.rating import voting
-
     monkeypatch.setattr(voting, "PRUNE_EVERY", 1)
     article = make_article("Dọn dẹp tự động")
     vote(app, article, 4, "198.51.100.1")

@@ -20,12 +20,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cms.content import delete_article, save_article
+from cms.content import delete_article, delete_category, delete_tag, save_article
 from cms.content.articles import promote_due_articles
 from cms.extensions import db
-from cms.models import Article
+from cms.models import Article, Category, Tag
 from cms.testing import BROWSER
-from plugins.related import index
+from plugins.related import hooks, index
 from plugins.related.tests.conftest import hours_ago
 from plugins.related.tests.helpers import (
     api_titles,
@@ -118,9 +118,6 @@ def test_an_edit_that_moves_an_article_out_of_the_category_drops_it(site, make_c
 
 
 def test_a_deleted_category_no_longer_relates_its_articles(site):
-    from cms.content import delete_category
-    from cms.models import Category
-
     with site["editor"].app_context():
         delete_category(db.session.get(Category, site["section"].id))
         db.session.commit()
@@ -129,9 +126,6 @@ def test_a_deleted_category_no_longer_relates_its_articles(site):
 
 
 def test_a_deleted_tag_no_longer_relates_its_articles(app, related, make_category, make_article):
-    from cms.content import delete_tag
-    from cms.models import Tag
-
     first = make_article("Lễ hội hoa ban", category_id=make_category("Văn hóa").id, tags=["lễ"])
     second = make_article("Giải bóng đá", category_id=make_category("Thể thao").id, tags=["lễ"])
     client = app.test_client()
@@ -144,10 +138,6 @@ def test_a_deleted_tag_no_longer_relates_its_articles(app, related, make_categor
 
 
 def test_a_category_on_too_many_articles_asks_for_a_rebuild(site, monkeypatch, caplog):
-    from cms.content import delete_category
-    from cms.models import Category
-    from plugins.related import hooks
-
     monkeypatch.setattr(hooks, "TERM_REFRESH_MAX", 2)
     with site["editor"].app_context():
         delete_category(db.session.get(Category, site["section"].id))
