@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Collection
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Request, abort, current_app, has_request_context, redirect, request
 from werkzeug.routing import MapAdapter
@@ -194,9 +195,20 @@ def collapse_leading_slashes() -> BaseResponse | None:
     return redirect(quote(request.path, safe=PATH_SAFE) + query_suffix(), 301)
 
 
-def query_suffix() -> str:
-    """The current request's query string as ``?...`` (escaped) or ``''``, for redirects."""
+def query_suffix(without: Collection[str] = ()) -> str:
+    """The current request's query string as ``?...`` (escaped) or ``''``, for redirects.
+
+    Parameters named in ``without`` are left out, every other one is kept as
+    it was sent (order, repeats and encoding included).
+    """
     raw = request.query_string
+    if raw and without:
+        dropped = {name.encode() for name in without}
+        raw = b"&".join(
+            part
+            for part in raw.split(b"&")
+            if unquote_to_bytes(part.split(b"=", 1)[0].replace(b"+", b" ")) not in dropped
+        )
     return f"?{quote(raw, safe=_QUERY_SAFE)}" if raw else ""
 
 
@@ -205,13 +217,16 @@ def is_current(url: str) -> bool:
     return unquote(urlsplit(url).path) == request.script_root + request.path
 
 
-def redirect_keeping_query(url: str, code: int = 301) -> BaseResponse:
+def redirect_keeping_query(
+    url: str, code: int = 301, *, without: Collection[str] = ()
+) -> BaseResponse:
     """Redirect to ``url``, one of our own URLs, with the request's query string kept.
 
     The ``Location`` is ``url`` (a path of this site, never a request's host)
-    plus the original query string, escaped: no open redirect.
+    plus the original query string, escaped, less the parameters named in
+    ``without``: no open redirect.
     """
-    return redirect(urlsplit(url).path + query_suffix(), code)
+    return redirect(urlsplit(url).path + query_suffix(without), code)
 
 
 def init_app(app: Flask) -> None:

@@ -142,6 +142,7 @@ def clear() -> int:
 def _backend(app: Flask) -> PageBackend:
     """Redis when ``REDIS_URL`` is set, else the host's SQLite file."""
     url = app.config.get("REDIS_URL")
+    max_entries = int(app.config.get("PAGE_CACHE_MAX_ENTRIES", 10_000))
     if url:
         timeout = float(app.config.get("STORE_REDIS_TIMEOUT", 0.3))
         client = redis.Redis.from_url(
@@ -151,11 +152,9 @@ def _backend(app: Flask) -> PageBackend:
             retry=Retry(NoBackoff(), 0),
         )
         prefix = app.config.get("STORE_PREFIX") or default_prefix(app)
-        return RedisPageBackend(client, prefix)
+        return RedisPageBackend(client, prefix, max_entries=max_entries)
     path = app.config.get("PAGE_CACHE_FILE") or str(Path(app.instance_path) / "page_cache.sqlite3")
-    return SQLitePageBackend(
-        path, max_entries=int(app.config.get("PAGE_CACHE_MAX_ENTRIES", 10_000))
-    )
+    return SQLitePageBackend(path, max_entries=max_entries)
 
 
 def _site_state() -> SiteState:

@@ -104,12 +104,22 @@ if epoch ~= tonumber(ARGV[1]) then return 0 end
 local ttl = tonumber(ARGV[2])
 local life = ttl * 1000 + 1
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ttl)
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   local set = KEYS[3] .. ARGV[i]
   sorted_index(set)
   redis.call('ZADD', set, now + life, KEYS[2])
   redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
   if redis.call('PTTL', set) < life then redis.call('PEXPIRE', set, life) end
+end
+-- bounded: past the most entries, those gone soonest go first (every entry is under '*')
+local everything = KEYS[3] .. '*'
+local excess = redis.call('ZCARD', everything) - tonumber(ARGV[4])
+if excess > 0 then
+  local oldest = redis.call('ZRANGE', everything, 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', everything, 0, excess - 1)
+  for j = 1, #oldest, 500 do
+    redis.call('DEL', unpack(oldest, j, math.min(j + 499, #oldest)))
+  end
 end
 return 1
 """
@@ -145,13 +155,18 @@ class RedisPageBackend:
     then, and the index expires with its longest-lived entry, so a busy tag
     (``layout``, ``*``) holds no more keys than were stored under it in the
     last ``ttl`` seconds. Every entry is also indexed under :data:`EVERYTHING`,
-    so a purge of everything is one invalidation.
+    so a purge of everything is one invalidation, and the number of entries is
+    bounded by ``max_entries`` (as :class:`SQLitePageBackend`): a request
+    stream of made-up hosts (a site without ``CMS_SITE_URL`` keys pages by the
+    request's host) or of distinct page numbers cannot fill Redis.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, max_entries: int = 10_000) -> None:
         #: A client that returns bytes (``decode_responses=False``), with short timeouts.
         self.client = client
         self.prefix = prefix
+        #: Most entries kept; past it, those expiring soonest are dropped by the next put.
+        self.max_entries = max(1, int(max_entries))
         self._epoch_key = f"{prefix}page-epoch"
         self._tag_prefix = f"{prefix}page-tag:"
         self._put = client.register_script(_PUT)
@@ -181,7 +196,7 @@ class RedisPageBackend:
         try:
             stored = self._put(
                 keys=[self._epoch_key, self._entry(key), self._tag_prefix],
-                args=[epoch, max(1, int(ttl)), data, *names],
+                args=[epoch, max(1, int(ttl)), data, self.max_entries, *names],
             )
         except redis.RedisError as exc:
             raise CacheUnavailable(str(exc)) from exc

@@ -106,6 +106,22 @@ def promote_when_due() -> None:
             _last_promotion = now - PROMOTE_EVERY  # the database is busy: retry next request
 
 
+def refuse_page_number() -> None:
+    """Redirect (301) a request for a page that is not a list to its URL without ``?page=``.
+
+    The page cache keys pages by ``page`` (``PAGE_CACHE_QUERY_PARAMS``), so
+    ``/article?page=7`` would otherwise be rendered afresh for every number
+    while the page never reads it. Other parameters are kept. Raises the
+    redirect (:func:`flask.abort`); returns when there is no ``page``.
+    """
+    if "page" in request.args:
+        abort(redirect_keeping_query(request.script_root + request.path, without=("page",)))
+
+
+#: Page kinds whose lists are split into pages by ``?page=``.
+PAGED_KINDS = frozenset({"category", "tag", "search"})
+
+
 def render_page(
     kind: str,
     obj: Any,
@@ -120,6 +136,9 @@ def render_page(
     regions see is ``context[kind]`` when given (the whole row, where ``obj``
     has a few columns only). ``page_tags`` are the page cache's tags when the
     caller has them (else worked out from ``obj``).
+
+    A ``?page=`` on a kind that is not in :data:`PAGED_KINDS` is answered
+    with a redirect to the URL without it (:func:`refuse_page_number`).
 
     Sets ``g.cms_page`` (kind and row, for the regions) and ``g.cms_page_identity``
     (a :class:`~cms.page_view.PageIdentity`: plain values), from which the
@@ -138,9 +157,11 @@ def render_page(
         path=request.path,
         category_id=category_id,
     )
+    if kind not in PAGED_KINDS:
+        refuse_page_number()
     if kind != "search" and page_cache.current_record() is not None:
         listed = category_and_descendant_ids(obj) if kind == "category" else ()
-        paged = ("page",) if kind in ("category", "tag") else ()
+        paged = ("page",) if kind in PAGED_KINDS else ()
         tags = tag_names(kind, obj, listed) if page_tags is None else page_tags
         page_cache.record_page(identity, *tags, query_params=paged)
     return render(template, **context)
@@ -235,6 +256,7 @@ def feed() -> Response:
 
 def _feed(items: list[Article], category: Category | None) -> Response:
     """An Atom feed (RFC 4287) of ``items``: permanent ids, absolute URLs, valid XML 1.0."""
+    refuse_page_number()
     feed_id = feed_id_uri(category.id if category is not None else None)
     updated = max((a.updated_at for a in items), default=None)
     xml = render(
@@ -254,6 +276,7 @@ def _feed(items: list[Article], category: Category | None) -> Response:
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
     """The sitemap of every public URL; over ``SITEMAP_MAX`` URLs, an index of numbered files."""
+    refuse_page_number()
     found = feeds.Sitemap()
     if found.is_index:
         locs = [
@@ -278,6 +301,7 @@ def sitemap_file(number: str) -> Response:
 
 def _urlset(found: feeds.Sitemap, number: int) -> Response:
     """One ``urlset``: the URLs of file ``number`` of ``found``."""
+    refuse_page_number()
     xml = render("public/sitemap.xml", urls=found.urls(number))
     page_cache.record_page(PageIdentity("other", path=request.path), page_cache.LISTS)
     return feeds.xml_response(xml)

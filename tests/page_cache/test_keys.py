@@ -49,21 +49,30 @@ def test_a_host_with_another_port_never_reaches_readers_of_the_plain_host(client
 
 
 def test_page_numbers_on_pages_without_pages_create_no_entries(app, client, make_article):
-    """``?page=N`` is kept in the key, and the front page, articles, pages, the feed
-    and the sitemap answer 200 whatever N is (they are not paginated): every
-    number (any value of up to 100 characters) stores one more copy.
+    """``?page=N`` is kept in the key, so the front page, articles, pages, the feed
+    and the sitemap (not paginated) redirect to their URL without it, keeping the
+    other parameters: every number would otherwise be rendered afresh.
     """
     article = make_article("Khánh thành cầu Suối Ngọc")
+    paths = ("/", f"/news/{article.slug}", "/feed.xml", "/sitemap.xml")
     for _ in range(2):  # the first feed records the site's identity: a setting, every page dropped
-        for path in ("/", f"/news/{article.slug}", "/feed.xml", "/sitemap.xml"):
+        for path in paths:
             client.get(path, headers=BROWSER)
     before = stored_entries(app)
     assert before == 4
     for n in range(10):
-        for path in ("/", f"/news/{article.slug}", "/feed.xml", "/sitemap.xml"):
-            assert client.get(f"{path}?page={1000 + n}", headers=BROWSER).status_code == 200
-            client.get(f"{path}?page=x{n}", headers=BROWSER)
+        for path in paths:
+            moved = client.get(
+                f"{path}?page={1000 + n}&utm_source=tin%20t%E1%BB%A9c", headers=BROWSER
+            )
+            assert moved.status_code == 301, path
+            assert moved.headers["Location"] == f"{path}?utm_source=tin%20t%E1%BB%A9c"
+            assert client.get(f"{path}?page=x{n}", headers=BROWSER).headers["Location"] == path
     assert stored_entries(app) == before
+    assert (
+        state(client.get(f"/news/{article.slug}?page=2", follow_redirects=True, headers=BROWSER))
+        == "hit"
+    )
 
 
 def test_a_deploy_of_the_core_code_changes_every_key(app):

@@ -112,3 +112,18 @@ def test_clear_drops_every_entry(backend):
     assert all(backend.get(f"page-{n}") is None for n in range(5))
     put(backend, "again", ["layout"], ttl=300)
     assert backend.invalidate(["layout"]) == 1
+
+
+def test_entries_are_bounded_and_the_soonest_to_expire_go_first(redis_url):
+    bounded = RedisPageBackend(redis.Redis.from_url(redis_url, socket_timeout=5), PREFIX, 5)
+    put(bounded, "long-lived", ["home"], ttl=600)
+    for number in range(20):
+        put(bounded, f"host-{number}", ["layout"], ttl=60 + number)
+    stored = list(bounded.client.scan_iter(match=f"{PREFIX}page:*"))
+    assert len(stored) == 5
+    assert bounded.get("long-lived") == b"page long-lived"  # expires last: kept
+    assert bounded.get("host-19") is not None
+    assert bounded.get("host-0") is None  # expiring soonest: dropped
+    assert len(members(bounded, EVERYTHING)) == 5
+    assert bounded.invalidate(["layout"]) == 4  # indexes may name dropped entries: harmless
+    assert bounded.get("long-lived") is not None
