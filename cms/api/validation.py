@@ -441,9 +441,22 @@ def parse_fields(resource: Resource, data: Mapping[str, Any], *, creating: bool)
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
+def single_arg(name: str) -> str | None:
+    """The value of query parameter ``name``, or ``None`` when it is not given.
+
+    A parameter given more than once (``?group=1&group=2``) is a 400 naming
+    it: which value would win is a guess (Flask keeps the first, PHP the last),
+    and a proxy or cache in front may guess otherwise than the API.
+    """
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise bad_request(_("The parameter %(name)s is given more than once.", name=name))
+    return values[0] if values else None
+
+
 def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     """A whole-number query parameter within range; a 400 otherwise."""
-    raw = request.args.get(name)
+    raw = single_arg(name)
     if raw is None:
         return default
     if not _DIGITS.fullmatch(raw) or not minimum <= int(raw) <= maximum:
@@ -463,7 +476,7 @@ def positive_arg(name: str, default: int, maximum: int) -> int:
 
     Read by :func:`cms.paging.parse_positive`, the parser of every paged list.
     """
-    raw = request.args.get(name)
+    raw = single_arg(name)
     if raw is None:
         return default
     value = parse_positive(raw, maximum)
@@ -491,7 +504,7 @@ def page_args() -> tuple[int, int]:
 
 def choice_arg(name: str, values: tuple[str, ...]) -> str | None:
     """A query parameter that must be one of ``values`` when given; a 400 otherwise."""
-    raw = request.args.get(name)
+    raw = single_arg(name)
     if raw is None:
         return None
     if raw not in values:
@@ -511,7 +524,7 @@ def text_arg(name: str, max_length: int = QUERY_MAX) -> str | None:
     The value comes back cleaned like stored text (NFC, no control characters,
     spaces collapsed), so it compares equal to what was saved.
     """
-    raw = request.args.get(name)
+    raw = single_arg(name)
     if raw is None:
         return None
     if len(raw) > max_length:  # as the document's maxLength counts: code points sent

@@ -327,7 +327,8 @@ def _write(variants: dict[str, str], written: list[str], key: str, name: str, da
 
 def media_in_use(media: Media) -> list[str]:
     """Where ``media`` is used, as readable labels: article images and bodies, the site logo,
-    then what active plugins answer to the ``media_uses`` hook."""
+    then what installed plugins answer to the ``media_uses`` hook, disabled ones included
+    (their rows keep the image for when they are enabled again)."""
     names = [media.filename, *(media.variants or {}).values()]
     articles = (
         db.session.execute(
@@ -343,6 +344,6 @@ def media_in_use(media: Media) -> list[str]:
     uses = [_("article “%(title)s”", title=t) for t in articles]
     if get_setting("logo_id") == media.id:
         uses.append(_("the site logo"))
-    for labels in registry().call("media_uses", media_id=media.id):
+    for labels in registry().call("media_uses", installed=True, media_id=media.id):
         uses.extend(str(label) for label in labels)
     return uses

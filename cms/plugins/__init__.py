@@ -43,7 +43,7 @@ def hook_html(hook: str, **kwargs: object) -> Markup:
     return Markup("").join(Markup(str(part)) for part in call_hook(hook, **kwargs) if part)  # noqa: S704
 
 
-def call_hook(hook: str, **kwargs: object) -> list[object]:
+def call_hook(hook: str, **kwargs: Any) -> list[object]:
     """Call ``hook`` on the active plugins of the current app (see :mod:`cms.plugins.spec`)."""
     return registry().call(hook, **kwargs)
 

@@ -390,19 +390,25 @@ class PluginRegistry:
 
     # -- hooks -------------------------------------------------------------------
 
-    def call(self, hook: str, **kwargs: Any) -> list[Any]:
+    def call(self, hook: str, *, installed: bool = False, **kwargs: Any) -> list[Any]:
         """Call ``hook`` on every active plugin; one plugin's error never stops the others.
 
-        Implementations the core registered on :attr:`pm` under a name that is no
-        plugin's (e.g. ``cms.view_counts``) are always called; their errors are
-        logged, never counted against a plugin.
+        With ``installed``, also on plugins disabled or paused whose tables exist
+        (not held): for questions about data such a plugin keeps and will use
+        again once enabled, such as ``media_uses``. Implementations the core
+        registered on :attr:`pm` under a name that is no plugin's (e.g.
+        ``cms.view_counts``) are always called; their errors are logged, never
+        counted against a plugin.
         """
         caller = getattr(self.pm.hook, hook)
         results = []
-        active = self._active_names()
+        if installed:
+            asked = frozenset(name for name, state in self.states().items() if not state.held)
+        else:
+            asked = self._active_names()
         for impl in reversed(caller.get_hookimpls()):
             plugin = impl.plugin_name in self.plugins  # else the core's own listener
-            if plugin and impl.plugin_name not in active:
+            if plugin and impl.plugin_name not in asked:
                 continue
             try:
                 result = impl.function(**{k: kwargs[k] for k in impl.argnames})

@@ -188,7 +188,8 @@ class CoreSpec:
         The back office lists them on the image's screen and refuses to delete
         an image still used (as WordPress and Drupal keep a file in use), e.g.
         ``["logo of the link “Cổng thông tin tỉnh”"]``. ``None`` or ``[]``:
-        not used. Called while the plugin is active.
+        not used. Called while the plugin is installed, disabled or paused too:
+        its rows keep the image for when it is enabled again.
         """
 
     @hookspec

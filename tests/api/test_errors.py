@@ -268,6 +268,23 @@ def test_bad_query_parameters_are_400(editor, query):
     assert error_of(response)["code"] == "bad_request"
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["page=1&page=2", "per_page=5&per_page=5", "status=draft&status=published", "q=a&q=b"],
+)
+def test_a_query_parameter_given_twice_is_400_naming_it(editor, query):
+    name = query.split("=")[0]
+    response = editor.get(f"/articles?{query}")
+    assert response.status_code == 400, query
+    assert error_of(response)["message"] == f"The parameter {name} is given more than once."
+
+
+def test_a_plugin_query_parameter_given_twice_is_400(anon):
+    response = anon.get("/links?group=1&group=2")
+    assert response.status_code == 400
+    assert error_of(response)["message"] == "The parameter group is given more than once."
+
+
 @pytest.mark.parametrize("path", ["/pages", "/categories", "/tags"])
 def test_bad_pagination_of_other_lists_is_400(anon, path):
     assert anon.get(f"{path}?page=0").status_code == 400

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from cms import store
 from cms.extensions import db
 from cms.models import AuditEntry
+from cms.plugins import registry
 from cms.testing import csrf_token_from
 from plugins.links.models import TITLE_MAX, Link, LinkGroup
 
@@ -313,6 +314,7 @@ def test_a_logo_from_the_media_library(app, client, admin, auth, sample):
     with app.app_context():
         link = db.session.execute(select(Link).where(Link.title == "Tỉnh Hải Lâm")).scalar_one()
         assert link.logo_id == media_id
+        link_id = link.id
     assert 'class="links-row__logo"' in client.get(f"{ADMIN}/").text
     # The media library keeps an image a link shows, and says which link.
     page = client.get(f"/admin/media/{media_id}").text
@@ -326,6 +328,17 @@ def test_a_logo_from_the_media_library(app, client, admin, auth, sample):
         from cms.models import Media
 
         assert db.session.get(Media, media_id) is not None
+    # Disabled, the plugin keeps its links (and their logos) for when it is enabled again.
+    with app.app_context():
+        registry().set_enabled("links", False)
+        db.session.commit()
+    refused = client.post(
+        f"/admin/media/{media_id}/delete", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "still used by logo of the link “Tỉnh Hải Lâm”" in refused.text
+    with app.app_context():
+        assert db.session.get(Media, media_id) is not None
+        assert db.session.get(Link, link_id).logo_id == media_id
 
 
 @pytest.mark.parametrize(
@@ -501,8 +514,6 @@ def test_click_counts_are_shown_per_locale(app, client, vietnamese, admin, sampl
 def test_the_settings_screen_saves_the_new_window_rule(
     app, client, admin, auth, place_widget, sample
 ):
-    from cms.plugins import registry
-
     page = client.get("/admin/plugins/links/settings")
     assert page.status_code == 200
     assert "Open website links in a new tab" in page.text
