@@ -191,9 +191,7 @@ def test_an_admin_view_without_a_role_is_refused_and_the_site_keeps_running(app,
     assert client.get("/admin/plugins/norole/").status_code == 404
 
 
-def test_a_screen_badge_counts_what_waits_in_the_menu_and_on_the_dashboard(
-    client, signed_in, auth
-):
+def test_a_screen_badge_counts_what_waits_in_the_menu_and_on_the_dashboard(client, signed_in, auth):
     signed_in("admin")
     notes = sys.modules["plugins.desk"].NOTES
     notes[:] = ["first note"]
