@@ -1,0 +1,27 @@
+"""Fixtures of the comments plugin's tests: an article with the comment block under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def thread(app, place_widget):
+    """``comments.thread`` in the article footer, on articles only, without a title."""
+    return place_widget("comments.thread", region="article_footer", title="", visibility="articles")
+
+
+@pytest.fixture
+def article(make_article) -> Any:
+    """A published article."""
+    return make_article("Lấy ý kiến nhân dân về dự thảo quy hoạch tỉnh")
+
+
+@pytest.fixture
+def quick(app):
+    """No least fill time: tests send the form as soon as they read it (one test checks it)."""
+    from plugins.comments.tests.helpers import settings
+
+    settings(app, min_fill_seconds=0)
