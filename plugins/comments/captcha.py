@@ -143,6 +143,12 @@ def solution(captcha_id: str) -> str | None:
     return image_answer(found[0], found[1]) if found else None
 
 
+def question_solution(captcha_id: str) -> str | None:
+    """The text question's answer of a well-signed, unexpired challenge (server side only)."""
+    found = _read(captcha_id)
+    return str(sum(_terms(found[0]))) if found else None
+
+
 def _used_key(nonce: str) -> str:
     return f"comments:captcha:{nonce}"
 

@@ -28,7 +28,7 @@ class Hooks:
         count = approved_count(int(article.id))
         if not count:
             return None
-        text = ngettext("%(num)s comment", "%(num)s comments", count, num=number(count))
+        text = ngettext("%(count)s comment", "%(count)s comments", count, count=number(count))
         return str(_META.format(count, text))
 
     @hookimpl

@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+from cms.content import set_setting
+from cms.extensions import db
+from plugins.comments.tests.helpers import settings
+
 
 @pytest.fixture
 def thread(app, place_widget):
@@ -22,6 +26,12 @@ def article(make_article) -> Any:
 @pytest.fixture
 def quick(app):
     """No least fill time: tests send the form as soon as they read it (one test checks it)."""
-    from plugins.comments.tests.helpers import settings
-
     settings(app, min_fill_seconds=0)
+
+
+@pytest.fixture
+def vietnamese(app):
+    """The site speaks Vietnamese."""
+    with app.app_context():
+        set_setting("locale", "vi")
+        db.session.commit()
