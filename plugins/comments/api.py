@@ -106,7 +106,7 @@ def api_list(article_id: int, query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def api_post(article_id: int, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def api_post(article_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """``POST``: check and store a comment; 201 ``{"id", "status"}``."""
     article = _article(article_id)
     settings = current_settings()
@@ -123,10 +123,10 @@ def api_post(article_id: int, data: dict[str, Any]) -> tuple[dict[str, Any], int
         raise ApiError(
             exc.status, exc.message, code=exc.code, fields=exc.fields or None, headers=headers
         ) from None
-    return {"id": outcome.id, "status": outcome.status}, 201
+    return {"id": outcome.id, "status": outcome.status}
 
 
-def api_challenge() -> tuple[dict[str, Any], int]:
+def api_challenge() -> dict[str, Any]:
     """``POST``: a new challenge for the caller's address."""
     challenge = new_challenge(_address(), current_settings())
     body = {
@@ -134,7 +134,7 @@ def api_challenge() -> tuple[dict[str, Any], int]:
         "image_url": challenge.image_url,
         "question": challenge.question,
     }
-    return body, 201
+    return body
 
 
 def _comment(comment_id: int) -> CommentsComment:
