@@ -34,7 +34,7 @@ from plugins.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, STATUSES
 from plugins.comments.moderation import pending_count
 from plugins.comments.settings import DEFAULT_SETTINGS
 from plugins.comments.settings_form import CommentSettingsForm
-from plugins.comments.views import bp
+from plugins.comments.views import CHALLENGES_PER_MINUTE, bp
 from plugins.comments.widgets import Thread
 
 ARTICLE = "/api/v1/articles/<int:article_id>/comments"
@@ -89,7 +89,7 @@ plugin = Plugin(
             "POST",
             response=CHALLENGE_SCHEMA,
             status=201,
-            rate_limit="30 per minute",
+            rate_limit=f"{CHALLENGES_PER_MINUTE} per minute",
             summary="A new captcha challenge",
         ),
         ApiRoute(

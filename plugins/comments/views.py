@@ -47,6 +47,9 @@ bp = Blueprint("comments", __name__)
 FORM_MAX_BYTES = 64 * 1024
 #: Images one address may ask for per minute.
 IMAGES_PER_MINUTE = 30
+#: New challenges one address may ask for per minute with the "New image" button
+#: (``POST /api/v1/captcha`` has the same limit; a page view's challenge writes nothing).
+CHALLENGES_PER_MINUTE = 30
 _ID = "<int(max=2147483647):article_id>"
 
 
@@ -115,6 +118,9 @@ def post(article_id: int) -> Any:
         return _form_page(article, form, parent, settings, status, **kw)
 
     if request.form.get("action") == "new_image":
+        if not store.hit(f"comments:challenges:{address_hash(address)}", CHALLENGES_PER_MINUTE, 60):
+            message = _("Too many images were asked for. Please wait a minute.")
+            return again(429, {}, message, headers={"Retry-After": "60"})
         return again(200, {})
     if request.form.get(HONEYPOT):
         return again(422, {}, _("Your comment could not be accepted."))

@@ -259,3 +259,39 @@ def test_comments_are_paged_oldest_first(app, client, thread, article, quick):
     assert "số 6" in second
     assert "số 4" not in second
     assert client.get(f"/comments/{article.id}?page=3").status_code == 404
+
+
+def test_new_images_without_javascript_are_rate_limited(app, client, thread, article, quick):
+    page = client.get(f"/news/{article.slug}").text
+    data = {**form_of(page), "name": "Lan", "body": "Giữ lại", "action": "new_image"}
+    statuses = [client.post(f"/comments/{article.id}", data=data).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+    refused = client.post(f"/comments/{article.id}", data=data)
+    assert form_of(refused.text)["body"] == "Giữ lại"
+
+
+def test_bytes_that_are_not_utf8_are_refused_and_nothing_is_stored(
+    app, client, thread, article, quick
+):
+    page = client.get(f"/news/{article.slug}").text
+    fields = "&".join(f"{k}={v}" for k, v in form_of(page).items() if k != "body")
+    raw = f"{fields}&name=A&body=%C3%28bad".encode()
+    response = client.post(
+        f"/comments/{article.id}",
+        data=raw,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert rows(app) == []
+
+
+def test_a_hostile_email_is_refused_and_never_shown(app, client, thread, article, quick):
+    email = '"><script>x()</script>@example.org'
+    response = send(client, app, article, email=email)
+    assert response.status_code == 422
+    assert "<script>x()" not in response.text
+    assert "&#34;&gt;&lt;script&gt;" in response.text  # kept, escaped, for the reader to fix
+    settings(app, moderation="approved")
+    send(client, app, article, email="an@example.org", body="Hiện công khai")
+    assert "an@example.org" not in client.get(f"/news/{article.slug}").text
