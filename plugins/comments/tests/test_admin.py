@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from cms.extensions import db
 from cms.models import AuditEntry
+from plugins.comments.settings import DEFAULT_SETTINGS, current_settings
 from plugins.comments.tests.helpers import BROWSER, rows, send, settings, widget_html
 
 QUEUE = "/admin/plugins/comments/"
@@ -123,3 +124,23 @@ def test_erasing_a_commenter_deletes_everything_they_sent_and_is_audited(
         assert entry.details["count"] == 2
         assert "ha@example.org" not in entry.summary.lower()
     assert "Của Hà" not in app.test_client().get(f"/news/{article.slug}").text
+
+
+def test_admins_change_the_settings_and_they_apply_at_once(
+    app, client, signed_in, auth, thread, article
+):
+    signed_in("admin")
+    page = client.get("/admin/plugins/comments/settings")
+    assert page.status_code == 200
+    assert '<option selected value="pending">' in page.text
+    values = {**DEFAULT_SETTINGS, "moderation": "approved", "max_depth": "2", "notify_author": ""}
+    values = {k: str(v) for k, v in values.items() if v not in (False, "")}
+    values["smtp_host"] = ""
+    answer = auth.post("/admin/plugins/comments/settings", values)
+    assert answer.status_code == 302
+    with app.app_context():
+        found = current_settings()
+    assert (found.moderation, found.max_depth, found.notify_author) == ("approved", 2, False)
+    refused = auth.post("/admin/plugins/comments/settings", {**values, "captcha_length": "9"})
+    assert refused.status_code == 200
+    assert 'class="field__error"' in refused.text
