@@ -48,6 +48,10 @@ NEW_COMMENT = [
     Field("captcha_id", Text(200), required=True, description="From POST /api/v1/captcha."),
     Field("captcha_answer", Text(20), required=True, description="The characters in its image."),
 ]
+#: The body of a new challenge: ``{}``, or the challenge it replaces (then burnt).
+REPLACED = Field(
+    "previous", Text(200, nullable=True), description="A challenge this one replaces (burnt)."
+)
 #: What editors may change.
 CHANGES = [
     Field("status", Choice(STATUSES), description="pending, approved or spam."),
@@ -87,6 +91,7 @@ plugin = Plugin(
             "/api/v1/captcha",
             api_challenge,
             "POST",
+            body=[REPLACED],
             response=CHALLENGE_SCHEMA,
             status=201,
             rate_limit=f"{CHALLENGES_PER_MINUTE} per minute",

@@ -7,8 +7,9 @@
   ``parent_id``, ``captcha_id``, ``captcha_answer``; 201 ``{"id", "status"}``.
   A wrong, expired, reused or missing captcha is a 422 naming
   ``captcha_answer``; the rate limit 429; a repeat 409.
-- ``POST /api/v1/captcha``: a new challenge ``{"captcha_id", "image_url",
-  "question"}`` (201; ``question``: the text alternative, or null).
+- ``POST /api/v1/captcha`` (``{}``, or ``{"previous": id}`` to burn the challenge
+  it replaces): a new challenge ``{"captcha_id", "image_url", "question"}``
+  (201; ``question``: the text alternative, or null).
 - ``PATCH /api/v1/comments/<id>`` (editors): ``status``, ``name``, ``body``;
   the comment as editors see it. ``DELETE`` (editors): 204, replies included.
 """
@@ -24,7 +25,7 @@ from cms.api.errors import ApiError, invalid, not_found
 from cms.extensions import db
 from cms.models import Article
 from cms.page_view import Visitor
-from plugins.comments.captcha import new_challenge
+from plugins.comments.captcha import burn, new_challenge
 from plugins.comments.listing import thread
 from plugins.comments.models import CommentsComment
 from plugins.comments.moderation import delete_comments, edit, set_status
@@ -126,8 +127,9 @@ def api_post(article_id: int, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": outcome.id, "status": outcome.status}
 
 
-def api_challenge() -> dict[str, Any]:
-    """``POST``: a new challenge for the caller's address."""
+def api_challenge(data: dict[str, Any]) -> dict[str, Any]:
+    """``POST``: a new challenge for the caller's address; ``previous``, if given, is burnt."""
+    burn(data.get("previous"))
     challenge = new_challenge(_address(), current_settings())
     body = {
         "captcha_id": challenge.id,

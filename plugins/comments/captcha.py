@@ -177,6 +177,13 @@ def check(
     return right
 
 
+def burn(captcha_id: str | None) -> None:
+    """Mark a challenge used without an attempt (replaced by a new one); unknown ids are ignored."""
+    found = _read(captcha_id or "")
+    if found is not None:
+        store.incr(_used_key(found[0]), ttl_seconds=TTL + 60)
+
+
 def draw(captcha_id: str, settings: CommentSettings) -> bytes | None:
     """The PNG of a challenge not yet answered, drawn now; ``None`` for an unknown one."""
     found = _read(captcha_id)

@@ -121,6 +121,7 @@ def post(article_id: int) -> Any:
         if not store.hit(f"comments:challenges:{address_hash(address)}", CHALLENGES_PER_MINUTE, 60):
             message = _("Too many images were asked for. Please wait a minute.")
             return again(429, {}, message, headers={"Retry-After": "60"})
+        captcha.burn(request.form.get("captcha_id"))
         return again(200, {})
     if request.form.get(HONEYPOT):
         return again(422, {}, _("Your comment could not be accepted."))

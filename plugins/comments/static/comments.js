@@ -8,7 +8,7 @@
     fetch(form.getAttribute("data-captcha-new"), {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: "{}",
+      body: JSON.stringify({ previous: box.querySelector("[data-captcha-id]").value }),
       credentials: "same-origin"
     }).then(function (answer) {
       if (!answer.ok) { throw new Error("captcha " + answer.status); }

@@ -119,3 +119,29 @@ def test_every_operation_is_in_the_openapi_document(client):
     assert {"name", "body", "captcha_id", "captcha_answer"} <= set(schema["required"])
     assert "post" in paths["/api/v1/captcha"]
     assert set(paths["/api/v1/comments/{comment_id}"]) >= {"patch", "delete"}
+
+
+def test_a_replaced_challenge_is_burnt(app, api_client, article):
+    reader = api_client(None)
+    old = challenge(reader)["captcha_id"]
+    assert reader.client.get(challenge_image(reader, old)).status_code == 200
+    new = reader.post("/api/v1/captcha", json={"previous": old})
+    assert new.status_code == 201
+    assert reader.client.get(challenge_image(reader, old)).status_code == 404
+    refused = comment_with(app, reader, article, old)
+    assert refused.status_code == 422
+    assert comment_with(app, reader, article, new.get_json()["captcha_id"]).status_code == 201
+
+
+def challenge_image(reader, captcha_id):
+    return f"/comments/captcha/{captcha_id}.png"
+
+
+def comment_with(app, reader, article, captcha_id):
+    body = {
+        "name": "A",
+        "body": "Với mã cũ hoặc mới",
+        "captcha_id": captcha_id,
+        "captcha_answer": answer_of(app, captcha_id),
+    }
+    return reader.post(f"/api/v1/articles/{article.id}/comments", json=body)

@@ -166,6 +166,7 @@ def test_new_image_without_javascript_keeps_what_was_typed(app, client, thread, 
     assert (again["name"], again["body"]) == ("Lan", "Đang viết dở")
     assert again["captcha_id"] != fields["captcha_id"]
     assert client.get(image_url_of(response.text)).status_code == 200
+    assert client.get(image_url_of(page)).status_code == 404  # the replaced one is burnt
     assert send(client, app, article, page=response.text).status_code == 303
 
 
