@@ -73,21 +73,30 @@ def _node(row: CommentsComment) -> Node:
     return Node(row.id, row.parent_id, row.depth, row.name, row.body, row.created_at)
 
 
-def thread(article_id: int, page: int, per_page: int) -> Thread:
-    """Page ``page`` (from 1) of the article's approved comments; a page past the end is empty."""
+def thread(article_id: int, page: int, per_page: int, exact: bool = True) -> Thread:
+    """Page ``page`` (from 1) of the article's approved comments; a page past the end is empty.
+
+    ``exact=False`` (the live block, on every page view) counts nothing: it
+    reads one comment more than a page to know whether another page exists
+    (``pages`` is then ``page`` or ``page + 1``, ``total_top`` -1).
+    """
     approved = (CommentsComment.article_id == article_id, CommentsComment.status == "approved")
     top = (*approved, CommentsComment.parent_id.is_(None))
-    total = int(db.session.execute(select(func.count()).where(*top)).scalar_one())
-    pages = max(1, math.ceil(total / per_page))
     roots = list(
         db.session.execute(
             select(CommentsComment)
             .where(*top)
             .order_by(CommentsComment.id)
             .offset((page - 1) * per_page)
-            .limit(per_page)
+            .limit(per_page + 1)
         ).scalars()
     )
+    more, roots = len(roots) > per_page, roots[:per_page]
+    if exact:
+        total = int(db.session.execute(select(func.count()).where(*top)).scalar_one())
+        pages = max(1, math.ceil(total / per_page))
+    else:
+        total, pages = -1, page + 1 if more else page
     nodes = {row.id: _node(row) for row in roots}
     if roots:
         replies = db.session.execute(

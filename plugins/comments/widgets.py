@@ -59,7 +59,7 @@ class Thread(Widget):
             visitor.set_cookie(MESSAGE_COOKIE, "", max_age=0)
         return {
             "article_id": article_id,
-            "thread": thread(article_id, 1, settings.per_page),
+            "thread": thread(article_id, 1, settings.per_page, exact=False),
             "form": new_form(article_id, visitor.address, settings),
             "options": settings,
             "sent": message,

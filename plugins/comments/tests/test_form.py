@@ -249,7 +249,12 @@ def test_the_count_shows_in_the_meta_line_and_follows_approvals(
 
 def test_comments_are_paged_oldest_first(app, client, thread, article, quick):
     settings(app, moderation="approved", address_interval=0, address_per_hour=0, per_page=5)
-    for n in range(7):
+    for n in range(5):
+        send(client, app, article, body=f"Bình luận số {n}")
+    html = widget_html(client.get(f"/news/{article.slug}").text)
+    assert "số 4" in html
+    assert "More comments" not in html  # exactly one page
+    for n in range(5, 7):
         send(client, app, article, body=f"Bình luận số {n}")
     html = widget_html(client.get(f"/news/{article.slug}").text)
     assert html.index("số 0") < html.index("số 4")
