@@ -48,6 +48,8 @@ MEDIA = "media"
 ARTICLES = "articles"
 #: Users: the names shown as authors.
 USERS = "users"
+#: What plugins add to articles' meta lines (``article_meta`` hook): bumped by the plugin.
+ARTICLE_META = "article_meta"
 
 #: Table name -> the counter a write to it bumps.
 WATCHED_TABLES: Mapping[str, str] = {

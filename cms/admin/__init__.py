@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from cms.admin.forms import LoginForm
-from cms.admin.menu import MenuItem, add_menu_item, menu_for
+from cms.admin.menu import MenuItem, add_menu_item, badge_count, menu_for
 from cms.admin.permissions import role_required
 from cms.errors import add_rate_limit_retry_after, handle_database_error
 from cms.extensions import login_manager
@@ -67,7 +67,11 @@ CORE_MENU = [MenuItem("admin.dashboard", _l("Dashboard"), order=0)]
 def _admin_context() -> dict[str, Any]:
     from cms.admin.articles import editor_assets  # its module imports this package's ``bp``
 
-    return {"admin_menu": menu_for(current_user), "rich_editor": editor_assets}
+    return {
+        "admin_menu": menu_for(current_user),
+        "menu_badge": badge_count,
+        "rich_editor": editor_assets,
+    }
 
 
 @bp.errorhandler(HTTPException)
@@ -159,6 +163,8 @@ def mount_plugin_admin(app: Flask, plugin: Plugin) -> None:
                     roles=ROLE_LEVELS[view.role],
                     order=view.order,
                     plugin=name,
+                    badge=view.badge,
+                    badge_label=view.badge_label,
                 ),
             )
 

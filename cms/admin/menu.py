@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
 
 from cms.plugins import call_hook, registry
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,27 @@ class MenuItem:
     values: dict[str, Any] = field(default_factory=dict)
     #: The plugin that added the entry; the entry vanishes while the plugin is not active.
     plugin: str = ""
+    #: ``badge()`` -> how many things wait for this screen (shown when above 0), or ``None``.
+    badge: Callable[[], int] | None = None
+    #: What the badge counts, on the dashboard (default: :attr:`label`).
+    badge_label: Any = None
+
+
+def badge_count(item: MenuItem) -> int:
+    """The number ``item``'s badge shows: 0 without a badge or when its function fails.
+
+    A failing badge is logged and counted as a failure of its plugin; the
+    back office still renders.
+    """
+    if item.badge is None:
+        return 0
+    try:
+        return max(0, int(item.badge()))
+    except Exception:
+        log.exception("the menu badge of %s failed", item.endpoint)
+        if item.plugin:
+            registry().record_failure(item.plugin, f"menu badge of {item.endpoint}")
+        return 0
 
 
 def add_menu_item(app: Flask, item: MenuItem) -> None:

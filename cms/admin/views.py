@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from cms.admin import bp
+from cms.admin.menu import badge_count, menu_for
 from cms.extensions import db
 from cms.models import Article, Category, Page, User
 
@@ -16,7 +17,7 @@ from cms.models import Article, Category, Page, User
 @bp.route("/")
 @login_required
 def dashboard() -> Any:
-    """Counts, the latest drafts (one's own for authors) and quick links."""
+    """Counts, what waits in plugins' screens (menu badges), the latest drafts and quick links."""
     counts = dict(
         db.session.execute(select(Article.status, func.count()).group_by(Article.status)).all()
     )
@@ -34,4 +35,9 @@ def dashboard() -> Any:
         "categories": db.session.execute(select(func.count()).select_from(Category)).scalar_one(),
         "users": db.session.execute(select(func.count()).select_from(User)).scalar_one(),
     }
-    return render_template("admin/dashboard.html", counts=counts, drafts=drafts, totals=totals)
+    waiting = [
+        (item, n) for item in menu_for(current_user) if item.badge and (n := badge_count(item))
+    ]
+    return render_template(
+        "admin/dashboard.html", counts=counts, drafts=drafts, totals=totals, waiting=waiting
+    )

@@ -60,11 +60,12 @@ _UNDER_ARTICLE = {"default": "article_footer", "portal": "article_footer"}
 _SIDE = {"default": "sidebar", "portal": "sidebar"}
 
 #: The blocks of the reference page, in its order: the date line in the header; under
-#: the article the rating, then related news; website links beside it.
+#: the article the rating, related news, then the comments; website links beside it.
 WIDGETS: list[DemoWidget] = [
     DemoWidget("clock.dateline", {"default": "header", "portal": "header"}),
     DemoWidget("rating.stars", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("related.articles", _UNDER_ARTICLE, "Tin liên quan", visibility="articles"),
+    DemoWidget("comments.thread", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("links.links", _SIDE, "Liên kết website", settings={"display": "jump"}),
 ]
 

@@ -124,6 +124,11 @@ class AdminView:
     endpoint: str = ""
     #: Menu position; lower comes first.
     order: int = 60
+    #: ``badge()`` -> a number of things waiting for this screen (e.g. comments to
+    #: moderate), shown beside its menu entry and on the dashboard when above 0.
+    badge: Callable[[], int] | None = None
+    #: What the badge counts, for the dashboard (a lazy translation string; default ``menu``).
+    badge_label: Any = None
 
     @property
     def name(self) -> str:

@@ -197,5 +197,18 @@ class CoreSpec:
         """HTML to add below an article, outside any region; called by the article template."""
 
     @hookspec
+    def article_meta(self, article: Any) -> str | None:
+        """HTML to add to an article's meta line (after its date and author), e.g. a count.
+
+        Called by ``public/_article_body.html`` while the article's parts are
+        rendered; the result is kept with them (:mod:`cms.fragments`) until
+        the article, the plugin states or :data:`cms.generations.ARTICLE_META`
+        change: a plugin bumps that counter in the transaction that changes
+        what it shows (``generations.bump(generations.ARTICLE_META)``) and
+        purges the page cache's ``article:<id>`` after the commit. Return
+        escaped HTML (from a template), or ``None``.
+        """
+
+    @hookspec
     def admin_menu(self) -> list[Any] | None:
         """Back-office menu entries (``cms.admin.menu.MenuItem``); called once at start."""

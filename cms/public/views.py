@@ -388,9 +388,12 @@ def _without_trailing_slash() -> Any | None:
 
 #: The generation counters of what an article's fragments show: the article, its
 #: tags and its category's other articles, category names, images, author names,
-#: settings (URL prefixes, the site's name).
+#: settings (URL prefixes, the site's name), and what plugins add to the meta line
+#: (the ``article_meta`` hook: the plugin states and the plugins' own counter).
 ARTICLE_COUNTERS = (
     generations.ARTICLES,
+    generations.ARTICLE_META,
+    generations.PLUGINS,
     generations.CATEGORIES,
     generations.MEDIA,
     generations.USERS,

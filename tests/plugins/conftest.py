@@ -14,6 +14,7 @@ TEST_PLUGINS = {
 
         bp = Blueprint("hello", __name__, url_prefix="/hello")
         SEEN = []
+        META = ["first meta"]
 
         @bp.route("/ping")
         def ping():
@@ -61,6 +62,10 @@ TEST_PLUGINS = {
             @hookimpl
             def article_footer(self, article):
                 return "<p>hello footer</p>"
+
+            @hookimpl
+            def article_meta(self, article):
+                return f'<span class="hello-meta">{META[0]}</span>'
 
             @hookimpl
             def admin_menu(self):

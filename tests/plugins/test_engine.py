@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from cms import generations, page_cache
 from cms.extensions import db
 from cms.plugins import PluginError, registry
 from tests.plugins.helpers import module, place
@@ -185,6 +186,29 @@ def test_article_footer_html_of_active_plugins_is_shown(app, client, make_articl
         registry().set_enabled("hello", False)
         db.session.commit()
     assert "hello footer" not in client.get(f"/news/{article.slug}").text
+
+
+def test_article_meta_html_is_kept_with_the_article_until_the_plugin_bumps_its_counter(
+    app, client, make_article
+):
+    meta = module("hello").META
+    article = make_article("Có dòng thông tin")
+    url = f"/news/{article.slug}"
+    assert '· <span class="hello-meta">first meta</span>' in client.get(url).text
+    meta[0] = "second meta"
+    with app.app_context():
+        page_cache.invalidate(f"article:{article.id}")
+    assert "first meta" in client.get(url).text  # the article's parts are kept
+    with app.app_context():
+        generations.bump(generations.ARTICLE_META)
+        db.session.commit()
+        page_cache.invalidate(f"article:{article.id}")
+    assert '<span class="hello-meta">second meta</span>' in client.get(url).text
+    with app.app_context():
+        registry().set_enabled("hello", False)
+        db.session.commit()
+    assert "hello-meta" not in client.get(url).text
+    meta[0] = "first meta"
 
 
 def test_failures_of_every_worker_add_up_to_pause_a_plugin(app, make_app):

@@ -38,6 +38,12 @@ DESK = """
         return "only admins"
 
 
+    def waiting():
+        if NOTES == ["boom"]:
+            raise RuntimeError("badge exploded")
+        return len(NOTES) - 1
+
+
     plugin = Plugin(
         name="desk",
         title="Desk",
@@ -45,7 +51,14 @@ DESK = """
             AdminView("/", board, role="editor", menu="Desk board"),
             AdminView("/notes", add_note, role="editor", methods=("POST",)),
             AdminView("/notes/<int:number>", note, role="editor"),
-            AdminView("/secrets", secrets, role="admin", menu="Desk secrets"),
+            AdminView(
+                "/secrets",
+                secrets,
+                role="admin",
+                menu="Desk secrets",
+                badge=waiting,
+                badge_label="Notes to read",
+            ),
         ],
     )
 """
@@ -176,3 +189,31 @@ def test_an_admin_view_without_a_role_is_refused_and_the_site_keeps_running(app,
     assert "norole" in html
     assert "needs a role" in html
     assert client.get("/admin/plugins/norole/").status_code == 404
+
+
+def test_a_screen_badge_counts_what_waits_in_the_menu_and_on_the_dashboard(client, signed_in, auth):
+    signed_in("admin")
+    notes = sys.modules["plugins.desk"].NOTES
+    notes[:] = ["first note"]
+    html = client.get("/admin/").text
+    assert "data-menu-badge" not in html  # nothing waits: no badge, no dashboard stat
+    assert "Notes to read" not in html
+    notes[:] = ["first note", "second", "third"]
+    html = client.get("/admin/").text
+    assert 'Desk secrets <span class="menu-badge" data-menu-badge>2</span></a>' in html
+    assert 'data-dashboard-badge="desk_admin.secrets"' in html
+    assert "Notes to read" in html
+    auth.logout()
+    signed_in("editor")  # the screen is admins': so are its badge and its dashboard line
+    assert "Notes to read" not in client.get("/admin/").text
+
+
+def test_a_failing_badge_leaves_the_back_office_working(client, signed_in):
+    signed_in("admin")
+    notes = sys.modules["plugins.desk"].NOTES
+    notes[:] = ["boom"]
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Desk secrets</a>" in response.text
+    assert "data-menu-badge" not in response.text
+    notes[:] = ["first note"]

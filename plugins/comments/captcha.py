@@ -1,0 +1,195 @@
+"""The captcha: stateless challenges, answers derived on the server, single use everywhere.
+
+A challenge is an id signed by the server (:mod:`itsdangerous`, with the
+time it was made): a random nonce, the number of characters, and the start
+of the keyed hash of the address it was made for. Its answer is derived from
+the nonce with the plugin's secret key (:func:`plugins.comments.privacy.secret`),
+so it is never stored, never sent (not in a cookie, the page, nor the image's
+URL, which carries only the id) and cannot be computed without the secret.
+Making one writes nothing: a cached page's live block makes one per visitor.
+
+A challenge answers once: the first attempt, right or wrong, marks its nonce
+used in the shared store (:func:`cms.store.incr` with a time to live), so
+every worker and host refuses it afterwards; it also expires after
+:data:`TTL` seconds. Answers are compared case-insensitively, in constant
+time. The image is drawn (``captcha``, with Pillow) only when its URL is
+asked for.
+
+The accessible alternative (setting ``captcha_alternative = "question"``) is
+a sum of two small numbers written as words in the site's language, derived
+from the same nonce; its answer is accepted in the same field. A machine
+that reads the language can solve it: it keeps the form usable without
+sight at the cost of some strength, which is why it is a setting.
+
+Testing mode (``CMS_TESTING=1`` with ``CMS_CAPTCHA_TEST_ANSWER``) fixes the
+image's answer; the core ignores that variable outside testing mode.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from io import BytesIO
+
+from captcha.image import ImageCaptcha
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from cms import store
+from plugins.comments.privacy import address_hash, secret
+from plugins.comments.settings import CommentSettings
+
+#: Seconds a challenge may be answered.
+TTL = 600
+#: Characters of the image: capitals and digits without look-alikes (no 0/O/Q/D, 1/I/L,
+#: 2/Z, 5/S, 6/G, 8/B, U/V).
+ALPHABET = "ACEFHJKMNPRTWXY3479"
+#: Longest challenge id accepted (a signed id is about 70 characters).
+ID_MAX = 200
+#: Number words of the text question, 1 to 9, translated when shown.
+WORDS = (
+    _l("one"),
+    _l("two"),
+    _l("three"),
+    _l("four"),
+    _l("five"),
+    _l("six"),
+    _l("seven"),
+    _l("eight"),
+    _l("nine"),
+)
+_SALT = "comments-captcha"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A new challenge as shown: its signed ``id``, the ``image_url``, the text ``question``."""
+
+    #: The signed id sent back with the answer.
+    id: str
+    #: Where the image is drawn (carries the id only).
+    image_url: str
+    #: The accessible alternative in the active locale, or ``None`` (setting).
+    question: str | None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret(), salt=_SALT)
+
+
+def _digest(nonce: str) -> bytes:
+    return hmac.new(secret(), f"captcha\x00{nonce}".encode(), "sha256").digest()
+
+
+def image_answer(nonce: str, length: int) -> str:
+    """The characters drawn for ``nonce`` (testing mode: ``CAPTCHA_TEST_ANSWER``)."""
+    fixed = current_app.config.get("CAPTCHA_TEST_ANSWER")
+    if fixed and current_app.config.get("TESTING"):
+        return str(fixed)
+    digest = _digest(nonce)
+    return "".join(ALPHABET[digest[i] % len(ALPHABET)] for i in range(length))
+
+
+def _terms(nonce: str) -> tuple[int, int]:
+    digest = _digest(nonce)
+    return 1 + digest[20] % 9, 1 + digest[21] % 9
+
+
+def question_of(nonce: str) -> str:
+    """The text question of ``nonce`` in the active locale."""
+    first, second = _terms(nonce)
+    return _(
+        "How much is %(first)s plus %(second)s? Write the answer in digits.",
+        first=WORDS[first - 1],
+        second=WORDS[second - 1],
+    )
+
+
+def _address_tag(address: str) -> str:
+    return address_hash(address)[:16]
+
+
+def new_challenge(address: str, settings: CommentSettings) -> Challenge:
+    """A fresh challenge for a visitor at ``address``; writes nothing."""
+    nonce = secrets.token_urlsafe(12)
+    signed = _serializer().dumps([nonce, settings.captcha_length, _address_tag(address)])
+    question = question_of(nonce) if settings.captcha_alternative == "question" else None
+    return Challenge(signed, url_for("comments.captcha_image", captcha_id=signed), question)
+
+
+def _read(captcha_id: str) -> tuple[str, int, str] | None:
+    """``(nonce, length, address tag)`` of a well-signed, unexpired id, else ``None``."""
+    if not isinstance(captcha_id, str) or not captcha_id or len(captcha_id) > ID_MAX:
+        return None
+    try:
+        value = _serializer().loads(captcha_id, max_age=TTL)
+    except (SignatureExpired, BadSignature):
+        return None
+    match value:
+        case [str(nonce), int(length), str(tag)] if 4 <= length <= 6:
+            return nonce, length, tag
+    return None
+
+
+def solution(captcha_id: str) -> str | None:
+    """The image's answer of a well-signed, unexpired challenge (server side only: tests, tools).
+
+    Never put it in an answer to a client.
+    """
+    found = _read(captcha_id)
+    return image_answer(found[0], found[1]) if found else None
+
+
+def question_solution(captcha_id: str) -> str | None:
+    """The text question's answer of a well-signed, unexpired challenge (server side only)."""
+    found = _read(captcha_id)
+    return str(sum(_terms(found[0]))) if found else None
+
+
+def _used_key(nonce: str) -> str:
+    return f"comments:captcha:{nonce}"
+
+
+def check(
+    captcha_id: str | None, answer: str | None, address: str, settings: CommentSettings
+) -> bool:
+    """Whether ``answer`` solves challenge ``captcha_id`` for a visitor at ``address``.
+
+    Burns the challenge whatever the answer (every worker then refuses it).
+    False for a missing, badly signed, expired, reused or another address's challenge.
+    """
+    found = _read(captcha_id or "")
+    if found is None:
+        return False
+    nonce, length, tag = found
+    if store.incr(_used_key(nonce), ttl_seconds=TTL + 60) != 1:
+        return False
+    if not hmac.compare_digest(tag, _address_tag(address)):
+        return False
+    given = (answer or "").strip().upper().encode("utf-8", "replace")
+    right = hmac.compare_digest(given, image_answer(nonce, length).upper().encode())
+    if settings.captcha_alternative == "question":
+        first, second = _terms(nonce)
+        right = hmac.compare_digest(given, str(first + second).encode()) or right
+    return right
+
+
+def burn(captcha_id: str | None) -> None:
+    """Mark a challenge used without an attempt (replaced by a new one); unknown ids are ignored."""
+    found = _read(captcha_id or "")
+    if found is not None:
+        store.incr(_used_key(found[0]), ttl_seconds=TTL + 60)
+
+
+def draw(captcha_id: str, settings: CommentSettings) -> bytes | None:
+    """The PNG of a challenge not yet answered, drawn now; ``None`` for an unknown one."""
+    found = _read(captcha_id)
+    if found is None or store.get(_used_key(found[0])):
+        return None
+    nonce, length, _tag = found
+    image = ImageCaptcha(width=settings.captcha_width, height=settings.captcha_height)
+    buffer: BytesIO = image.generate(image_answer(nonce, length), format="png")
+    return buffer.getvalue()
