@@ -1,6 +1,8 @@
 """The public routes: ``/links/go/<id>`` and the jump menu's ``/links/go?id=<id>``.
 
-Both redirect only to the stored URL of an active link in an active group,
+The first redirects, the second answers a page that opens the website at once
+(:func:`leave`: a redirect after a form is blocked by the site's CSP). Both
+lead only to the stored URL of an active link in an active group,
 whatever else the request says (every other query parameter is ignored), so
 the site is no open redirect; an unknown, malformed or inactive id is a 404
 page and a missing choice a 400 page, each saying why in the reader's language.
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, make_response, redirect, request
 from flask_babel import gettext as _
 
 from cms.themes import render
@@ -77,4 +79,27 @@ def go_form() -> Any:
         )
     if not _ID.fullmatch(raw):
         return _not_found()
-    return jump(int(raw))
+    return leave(int(raw))
+
+
+def leave(link_id: int) -> Any:
+    """The jump form's answer: a page that opens link ``link_id``'s website at once; else 404.
+
+    Not a redirect: the site's Content Security Policy has ``form-action
+    'self'``, and browsers apply it to every redirect that follows a form
+    submission (CSP Level 3, section 6.4.3), so a 302 to another site would be
+    blocked. The page opens the website by an instant ``<meta http-equiv=refresh>``
+    (WCAG technique H76), which is a navigation of its own, and shows the link
+    for a browser that does not follow it. Counts the click like :func:`jump`
+    and carries the same headers (``no-store``, no referrer, ``noindex``).
+    """
+    link = services.public_link(link_id)
+    if link is None:
+        return _not_found()
+    if request.method == "GET":
+        services.count_click(link.id)
+    response = make_response(render("links/leaving.html", link=link))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cms.content import set_setting
 from cms.extensions import db
@@ -21,13 +21,25 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def sites(live_server, make_group, make_link):
-    """Three links to pages of the test server; returns ``{name: (id, url)}``."""
+def sites(app, live_server, make_group, make_link):
+    """Three links to pages of the test server, named by another origin (``localhost``
+    for ``127.0.0.1``: another site to the browser, whose CSP then applies as to a
+    real portal's links); returns ``{name: (id, url)}``.
+
+    The links are made with a dotted host, then pointed at ``localhost`` in the
+    database: the back office accepts only dotted host names.
+    """
     group = make_group("Liên kết website")
     found = {}
+    other_origin = live_server.replace("://127.0.0.1:", "://localhost:")
+    assert other_origin != live_server
     for name in ("binh-nguyen", "van-son", "ngoc-khe"):
-        url = f"{live_server}/robots.txt?site={name}"
-        found[name] = (make_link(group, f"Cổng TTĐT {name}", url), url)
+        link_id = make_link(group, f"Cổng TTĐT {name}", f"https://{name}.example.vn")
+        url = f"{other_origin}/robots.txt?site={name}"
+        with app.app_context():
+            db.session.execute(update(Link).where(Link.id == link_id).values(url=url))
+            db.session.commit()
+        found[name] = (link_id, url)
     return found
 
 

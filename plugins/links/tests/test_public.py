@@ -194,12 +194,22 @@ def test_go_redirects_to_the_stored_url_and_counts(app, client, sample):
     assert clicks(app, sample.links[0]) == 0
 
 
-def test_the_no_script_form_redirects_the_same_way(app, client, sample):
+def test_the_no_script_form_answers_a_page_that_opens_the_website(app, client, sample):
+    """A redirect after a form would be blocked by ``form-action 'self'``: a page instead."""
     link = sample.links[0]
+    assert "form-action 'self'" in client.get("/").headers["Content-Security-Policy"]
     answer = client.get(f"/links/go?id={link}")
-    assert answer.status_code == 302
-    assert answer.headers["Location"] == "https://binhnguyen.example.vn"
+    assert answer.status_code == 200
+    assert '<meta http-equiv="refresh" content="0; url=https://binhnguyen.example.vn">' in (
+        answer.text
+    )
+    assert 'href="https://binhnguyen.example.vn"' in answer.text
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert clicks(app, link) == 1
+    assert client.head(f"/links/go?id={link}").status_code == 200
+    assert clicks(app, link) == 1  # HEAD counts nothing
 
 
 @pytest.mark.parametrize(
@@ -212,10 +222,15 @@ def test_the_no_script_form_redirects_the_same_way(app, client, sample):
 )
 def test_every_other_query_parameter_is_ignored(app, client, sample, query):
     link = sample.links[0]
-    for url in (f"/links/go/{link}?{query}", f"/links/go?id={link}&{query}"):
-        answer = client.get(url)
-        assert answer.status_code == 302
-        assert answer.headers["Location"] == "https://binhnguyen.example.vn"
+    answer = client.get(f"/links/go/{link}?{query}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "https://binhnguyen.example.vn"
+    page = client.get(f"/links/go?id={link}&{query}").text
+    site_urls = set(re.findall(r'href="(https?://[^"]+)"', client.get("/").text))
+    opened = set(re.findall(r'(?:url=|href=")(https?://[^"]+)', page))
+    assert opened <= {"https://binhnguyen.example.vn"} | site_urls
+    assert "evil.example.com" not in page
+    assert "javascript:" not in page
 
 
 @pytest.mark.parametrize(
