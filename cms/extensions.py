@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from cms.limit_keys import client_key
 
 #: Constraint names Alembic can find again, SQLite batch mode included.
 NAMING_CONVENTION = {
@@ -37,7 +38,7 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=client_key)  # addresses as keyed hashes: no raw address stored
 
 if TYPE_CHECKING:  # type checkers see the declarative base; at run time it is Flask-SQLAlchemy's
     Model = Base

@@ -366,6 +366,11 @@ class RedisBackend:
         ms = 0 if ttl_seconds is None else max(1, int(ttl_seconds * 1000))
         return int(self._incr(keys=[self._counter(key)], args=[amount, ms]))
 
+    def claim(self, key: str, ttl_seconds: float) -> bool:
+        """Set counter ``key`` to 1 for ``ttl_seconds`` unless it exists (``SET NX PX``)."""
+        ms = max(1, int(ttl_seconds * 1000))
+        return bool(self.client.set(self._counter(key), 1, nx=True, px=ms))
+
     def incr_once(self, key: str, amount: int, writer: str, number: int) -> bool:
         """Add ``amount`` to counter ``key`` as increment ``number`` of ``writer``, once.
 
@@ -579,6 +584,26 @@ class Store:
         _check_name("a counter key", key, 255)
         _check_seconds("ttl_seconds", ttl_seconds)
         return int(self._call("incr", key, int(amount), ttl_seconds, time.time()))
+
+    def claim(self, key: str, ttl_seconds: float) -> bool:
+        """Whether this call is the first to claim ``key`` within ``ttl_seconds`` (atomic).
+
+        For single use without a write beforehand (a signed nonce, a challenge):
+        of every claimer on every worker and host, exactly one gets ``True``;
+        the claim then reads as counter ``key`` of 1 or more (:meth:`get`) until it
+        expires.
+        With Redis configured but unreachable, ``False`` for everyone (fail
+        closed): what Redis holds cannot be seen from the database, and a claim
+        made there during the outage would be unknown to Redis once it is back
+        (a counter's rows are handed over later), so either side could grant it
+        a second time. Without Redis, the database decides alone.
+        """
+        _check_name("a claim key", key, 255)
+        _check_seconds("ttl_seconds", ttl_seconds)
+        if self.redis_backend is None:
+            return int(self.database.incr(key, 1, ttl_seconds, time.time())) == 1
+        found, from_redis = self._on_redis("claim", key, float(ttl_seconds))
+        return bool(found) if from_redis else False
 
     def incr_later(self, key: str, amount: int = 1) -> None:
         """Add ``amount`` to counter ``key`` without waiting for a lock.
@@ -1012,6 +1037,11 @@ def get_store(app: Flask | None = None) -> Store:
 def incr(key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
     """:meth:`Store.incr` on the current app's store."""
     return get_store().incr(key, amount, ttl_seconds)
+
+
+def claim(key: str, ttl_seconds: float) -> bool:
+    """:meth:`Store.claim` on the current app's store."""
+    return get_store().claim(key, ttl_seconds)
 
 
 def incr_later(key: str, amount: int = 1) -> None:

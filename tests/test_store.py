@@ -6,9 +6,10 @@ import time
 
 import pytest
 import redis
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from cms.extensions import db
+from cms.models.store import StoreCounter
 from cms.store import (
     LimitsStorage,
     RedisBackend,
@@ -93,6 +94,15 @@ def test_a_token_is_taken_once(store):
     store.put_token("captcha", "tok-2", "7", 60)
     assert store.take_token("other", "tok-2") is None  # namespaces are apart
     assert store.take_token("captcha", "tok-2") == "7"
+
+
+def test_a_key_is_claimed_once_until_it_expires(store):
+    assert store.claim("captcha:n1", 0.3) is True
+    assert store.claim("captcha:n1", 0.3) is False
+    assert store.get("captcha:n1") >= 1
+    assert store.claim("captcha:n2", 60) is True  # keys are apart
+    time.sleep(0.45)
+    assert store.claim("captcha:n1", 60) is True  # expired: a new claim
 
 
 def test_an_expired_token_is_refused(store):
@@ -443,3 +453,46 @@ def test_sign_in_throttling_holds_across_workers_without_redis(make_app, make_us
     assert failed_login(second, "ed@example.org").status_code == 429
     # another account is not held up
     assert failed_login(first, "other@example.org").status_code == 200
+
+
+def test_no_claim_is_granted_twice_across_a_redis_outage(make_app, own_redis):
+    """Claims fail closed while Redis is unreachable: the database cannot see what
+    Redis holds, and a claim it granted would be unknown to Redis once it is back."""
+    import signal
+
+    url, process = own_redis
+    app = make_app(REDIS_URL=url, STORE_REDIS_RETRY=0.3, STORE_REDIS_TIMEOUT=0.2)
+    with app.app_context():
+        assert get_store().claim("before", 600) is True
+    process.send_signal(signal.SIGSTOP)
+    try:
+        with app.app_context():
+            assert get_store().claim("before", 600) is False
+            assert get_store().claim("during", 600) is False  # refused, not granted twice later
+    finally:
+        process.send_signal(signal.SIGCONT)
+    time.sleep(0.4)  # past the back-off
+    with app.app_context():
+        store = get_store()
+        assert store.claim("before", 600) is False
+        assert store.claim("during", 600) is True
+        assert store.claim("during", 600) is False
+        store.flush()
+        assert store.claim("during", 600) is False
+
+
+def test_rate_limit_keys_hold_no_address_or_email(app, client, make_user):
+    """Flask-Limiter's counters live in the shared store: their keys are keyed hashes."""
+    make_user(email="ed@example.org")
+    address = "203.0.113.77"
+    page = client.get("/admin/login", environ_base={"REMOTE_ADDR": address})
+    token = csrf_token_from(page.text)
+    data = {"email": "ed@example.org", "password": "wrong", "csrf_token": token}
+    client.post("/admin/login", data=data, environ_base={"REMOTE_ADDR": address})
+    client.get("/api/v1/articles", environ_base={"REMOTE_ADDR": address})
+    flush_all()
+    with app.app_context():
+        keys = list(db.session.execute(select(StoreCounter.key)).scalars())
+    limits = [key for key in keys if "LIMIT" in key.upper()]
+    assert limits, keys
+    assert not [key for key in keys if address in key or "ed@example.org" in key], keys

@@ -16,6 +16,7 @@ from cms.admin.forms import LoginForm, PasswordForm
 from cms.admin.users import change_own_password
 from cms.audit import record
 from cms.extensions import db, limiter
+from cms.limit_keys import client_key, keyed
 from cms.models import User, utcnow
 from cms.models.users import verify_password
 from cms.security import safe_next
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()[:254]
+    return keyed("login-account", request.form.get("email", "").strip().lower()[:254])
 
 
 def _failed(response: Any) -> bool:
@@ -50,9 +51,7 @@ def _login_limit_account() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed
-)
+@limiter.limit(_login_limit_address, key_func=client_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
     """The sign-in form; on success go to ``next`` when it is a path on this site."""

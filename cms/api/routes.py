@@ -29,7 +29,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import Rule
@@ -48,6 +47,7 @@ from cms.api.validation import (
     read_json_object,
 )
 from cms.extensions import limiter
+from cms.limit_keys import client_key
 from cms.models.users import ROLES
 from cms.plugins.base import ApiField, ApiRoute, Plugin
 from cms.plugins.checks import PluginCheckError
@@ -210,7 +210,7 @@ def _count_anonymous_call(scope: str, rates: tuple[RateLimitItem, ...]) -> None:
     """
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    keys = (LIMIT_SCOPE, scope, get_remote_address())
+    keys = (LIMIT_SCOPE, scope, client_key())
     strategy = limiter.limiter
     try:
         for rate in rates:

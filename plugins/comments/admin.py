@@ -23,7 +23,13 @@ from cms.extensions import db
 from cms.models import Article
 from cms.paging import last_page, page_or_404
 from plugins.comments.models import STATUSES, CommentsComment
-from plugins.comments.moderation import comments_of_email, delete_comments, edit, set_status
+from plugins.comments.moderation import (
+    EditRefused,
+    comments_of_email,
+    delete_comments,
+    edit,
+    set_status,
+)
 from plugins.comments.text import as_html
 
 #: Comments per page of the queue.
@@ -105,8 +111,8 @@ def edit_comment(comment_id: int) -> Any:
         if not errors:
             try:
                 edit(comment, name, body)
-            except ValueError:
-                errors["body"] = _("A comment needs a name and a text.")
+            except EditRefused as refused:
+                errors.update(refused.errors)
         if not errors:
             set_status([comment], status)
             flash(_("The comment was saved."), "success")

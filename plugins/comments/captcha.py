@@ -8,16 +8,18 @@ so it is never stored, never sent (not in a cookie, the page, nor the image's
 URL, which carries only the id) and cannot be computed without the secret.
 Making one writes nothing: a cached page's live block makes one per visitor.
 
-A challenge answers once: the first attempt, right or wrong, marks its nonce
-used in the shared store (:func:`cms.store.incr` with a time to live), so
-every worker and host refuses it afterwards; it also expires after
+A challenge answers once: the first attempt, right or wrong, claims its nonce
+in the shared store (:meth:`cms.store.Store.claim`, with a time to live), so
+every worker and host refuses it afterwards, also across a Redis outage (a
+claim fails closed while Redis is unreachable); it also expires after
 :data:`TTL` seconds. Answers are compared case-insensitively, in constant
 time. The image is drawn (``captcha``, with Pillow) only when its URL is
 asked for.
 
 The accessible alternative (setting ``captcha_alternative = "question"``) is
-a sum of two small numbers written as words in the site's language, derived
-from the same nonce; its answer is accepted in the same field. A machine
+five numbers from 1 to 9 written as words in the site's language, to be
+written back in digits, derived from the same nonce; its answer is accepted in
+the same field. A machine
 that reads the language can solve it: it keeps the form usable without
 sight at the cost of some strength, which is why it is a setting.
 
@@ -93,19 +95,32 @@ def image_answer(nonce: str, length: int) -> str:
     return "".join(ALPHABET[digest[i] % len(ALPHABET)] for i in range(length))
 
 
-def _terms(nonce: str) -> tuple[int, int]:
+#: Numbers the text question reads out: 9 ** 5 answers, as unlikely to guess blindly
+#: as a 4-character image (19 ** 4).
+QUESTION_NUMBERS = 5
+
+
+def _terms(nonce: str) -> tuple[int, ...]:
     digest = _digest(nonce)
-    return 1 + digest[20] % 9, 1 + digest[21] % 9
+    return tuple(1 + digest[20 + i] % 9 for i in range(QUESTION_NUMBERS))
 
 
 def question_of(nonce: str) -> str:
-    """The text question of ``nonce`` in the active locale."""
-    first, second = _terms(nonce)
+    """The text question of ``nonce`` in the active locale: numbers in words, to write in digits.
+
+    Each of :data:`QUESTION_NUMBERS` numbers from 1 to 9 is drawn from the
+    nonce's keyed hash, so a blind guess succeeds once in 9 ** 5 (59,049);
+    a question whose answer space is small (a sum of two digits: 17 answers,
+    the likeliest one time in nine) would let robots in without reading it.
+    """
     return _(
-        "How much is %(first)s plus %(second)s? Write the answer in digits.",
-        first=WORDS[first - 1],
-        second=WORDS[second - 1],
+        "Write these numbers in digits, one after another: %(numbers)s.",
+        numbers=", ".join(str(WORDS[number - 1]) for number in _terms(nonce)),
     )
+
+
+def _question_answer(nonce: str) -> str:
+    return "".join(str(number) for number in _terms(nonce))
 
 
 def _address_tag(address: str) -> str:
@@ -146,7 +161,7 @@ def solution(captcha_id: str) -> str | None:
 def question_solution(captcha_id: str) -> str | None:
     """The text question's answer of a well-signed, unexpired challenge (server side only)."""
     found = _read(captcha_id)
-    return str(sum(_terms(found[0]))) if found else None
+    return _question_answer(found[0]) if found else None
 
 
 def _used_key(nonce: str) -> str:
@@ -165,15 +180,15 @@ def check(
     if found is None:
         return False
     nonce, length, tag = found
-    if store.incr(_used_key(nonce), ttl_seconds=TTL + 60) != 1:
+    if not store.claim(_used_key(nonce), TTL + 60):  # used, or Redis down: refused
         return False
     if not hmac.compare_digest(tag, _address_tag(address)):
         return False
     given = (answer or "").strip().upper().encode("utf-8", "replace")
     right = hmac.compare_digest(given, image_answer(nonce, length).upper().encode())
     if settings.captcha_alternative == "question":
-        first, second = _terms(nonce)
-        right = hmac.compare_digest(given, str(first + second).encode()) or right
+        spoken = given.replace(b" ", b"")  # "4 7 2" as well as "472"
+        right = hmac.compare_digest(spoken, _question_answer(nonce).encode()) or right
     return right
 
 
@@ -181,7 +196,7 @@ def burn(captcha_id: str | None) -> None:
     """Mark a challenge used without an attempt (replaced by a new one); unknown ids are ignored."""
     found = _read(captcha_id or "")
     if found is not None:
-        store.incr(_used_key(found[0]), ttl_seconds=TTL + 60)
+        store.claim(_used_key(found[0]), TTL + 60)
 
 
 def draw(captcha_id: str, settings: CommentSettings) -> bytes | None:

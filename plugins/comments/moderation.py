@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from cms import generations, page_cache
 from cms.extensions import db
-from plugins.comments.models import STATUSES, CommentsComment
+from plugins.comments.models import BODY_MAX, NAME_MAX, STATUSES, CommentsComment
 from plugins.comments.privacy import email_hash
 from plugins.comments.text import clean_body, clean_line
 
@@ -62,14 +63,30 @@ def set_status(comments: Iterable[CommentsComment], status: str) -> int:
     return changed
 
 
+class EditRefused(ValueError):
+    """An edit that cannot be saved; :attr:`errors` maps ``name``/``body`` to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        #: Field name -> translated message.
+        self.errors = errors
+
+
 def edit(comment: CommentsComment, name: str, body: str) -> None:
     """Change a comment's name and text (cleaned as when sent). Commits.
 
-    Raises ``ValueError`` when either is empty once cleaned.
+    Raises :class:`EditRefused` when either is empty once cleaned or longer
+    than a comment sent by a reader may be (:data:`NAME_MAX`, :data:`BODY_MAX`).
     """
     name, body = clean_line(name), clean_body(body)
-    if not name or not body:
-        raise ValueError("a comment needs a name and a text")
+    errors: dict[str, str] = {}
+    for field, value, limit in (("name", name, NAME_MAX), ("body", body, BODY_MAX)):
+        if not value:
+            errors[field] = _("A comment needs a name and a text.")
+        elif len(value) > limit:
+            errors[field] = _("Use at most %(max)d characters.", max=limit)
+    if errors:
+        raise EditRefused(errors)
     comment.name, comment.body = name, body
     _commit_and_purge([comment.article_id] if comment.status == "approved" else [])
 

@@ -75,6 +75,12 @@ def test_an_editor_edits_a_comment(app, client, signed_in, auth, thread, article
     refused = auth.post(edit, {"name": "Tên", "body": "   ", "status": "approved"})
     assert refused.status_code == 422
     assert rows(app)[0].body == "Có lỗi chính tả"
+    for name, body in (("T" * 81, "Không còn lỗi"), ("Tên", "x" * 5001)):
+        refused = auth.post(edit, {"name": name, "body": body, "status": "approved"})
+        assert refused.status_code == 422
+        assert "Use at most" in refused.text
+        assert (rows(app)[0].name, rows(app)[0].body) != (name, body)
+    assert rows(app)[0].body == "Có lỗi chính tả"
     auth.post(edit, {"name": "Tên", "body": "Không còn lỗi", "status": "approved"})
     [row] = rows(app)
     assert (row.body, row.status) == ("Không còn lỗi", "approved")
