@@ -8,6 +8,7 @@ once it is stale, and come back when the database answers again.
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
 import urllib.error
@@ -180,12 +181,17 @@ def test_a_long_write_lock_holds_up_no_hit(make_app, make_article, database_url)
     client.get(url, headers=BROWSER)
     assert state(client.get(url, headers=BROWSER)) == "hit"
     no_promotion()
+    durations = []
     with write_lock(database_url):
         until = time.monotonic() + 2.5  # well past the staleness
         while time.monotonic() < until:
             started = time.monotonic()
             assert state(client.get(url, headers=BROWSER)) == "hit"
-            assert time.monotonic() - started < QUICK
+            durations.append(time.monotonic() - started)
+    # A hit waiting for the lock would wait all of it (2.5 s); a loaded machine may
+    # still stall one for a moment, so the typical hit is what must be quick.
+    assert max(durations) < 2.0, durations
+    assert statistics.median(durations) < QUICK / 10, durations
 
 
 @pytest.mark.parametrize("promotion_due", [False, True])

@@ -173,7 +173,7 @@ def test_a_plugin_that_keeps_being_slow_is_paused_with_the_reason_shown(
     for _ in range(3):  # PLUGIN_PAUSE_ERRORS in these tests
         response, elapsed = timed_get(client, f"/news/{article.slug}")
         assert response.status_code == 200
-        assert elapsed < 2
+        assert elapsed < 10  # the widget sleeps 30 s: the page does not wait for it
     with app.test_request_context("/"):
         state = registry().states()["slow"]
         assert state.paused_at is not None
