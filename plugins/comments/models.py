@@ -31,6 +31,9 @@ class CommentsComment(Model):
     __tablename__ = "comments_comment"
     __table_args__ = (
         sa.Index("ix_comments_comment_listing", "article_id", "status", "root_id", "id"),
+        # Ids never reused on SQLite: a moderation button left open on a deleted comment
+        # must not act on the next one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -124,11 +124,13 @@ def post(article_id: int) -> Any:
         captcha.burn(request.form.get("captcha_id"))
         return again(200, {})
     if request.form.get(HONEYPOT):
+        captcha.burn(request.form.get("captcha_id"))  # any attempt burns it
         return again(422, {}, _("Your comment could not be accepted."))
     opened = seconds_open(started, article.id)
     if opened is None:
         started = None  # a new stamp: the reader sends the form again
     if opened is None or opened < settings.min_fill_seconds:
+        captcha.burn(request.form.get("captcha_id"))
         message = _("Please take a moment to check your comment, then send it again.")
         return again(422, {}, message)
     if values["parent_id"] and parent is None:

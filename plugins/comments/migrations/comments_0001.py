@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("address_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments_comment")),
+        sqlite_autoincrement=True,  # ids never reused: a stale moderation button acts on nothing
     )
     op.create_index(
         "ix_comments_comment_listing",

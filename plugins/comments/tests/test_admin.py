@@ -150,3 +150,15 @@ def test_admins_change_the_settings_and_they_apply_at_once(
     refused = auth.post("/admin/plugins/comments/settings", {**values, "captcha_length": "9"})
     assert refused.status_code == 200
     assert 'class="field__error"' in refused.text
+
+
+def test_a_deleted_comments_id_is_never_given_again(app, client, thread, article, quick):
+    """A moderation button left open on a deleted comment must not act on the next one."""
+    from plugins.comments.moderation import delete_comments
+
+    sent(app, article, "Một", "Hai")
+    deleted = max(row.id for row in rows(app))
+    with app.app_context():
+        delete_comments([deleted])
+    sent(app, article, "Ba", first=2)
+    assert max(row.id for row in rows(app)) > deleted

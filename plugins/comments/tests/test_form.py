@@ -68,11 +68,12 @@ def test_the_honeypot_refuses_and_keeps_what_was_typed(app, client, thread, arti
     assert 'aria-hidden="true"' in html
     assert 'tabindex="-1"' in html
     assert 'autocomplete="off"' in html
-    response = send(client, app, article, website="http://spam.example", body="Mua ngay")
+    response = send(client, app, article, page=page, website="http://spam.example", body="Mua ngay")
     assert response.status_code == 422
     assert "Your comment could not be accepted." in response.text
     assert form_of(response.text)["body"] == "Mua ngay"
     assert rows(app) == []
+    assert client.get(image_url_of(page)).status_code == 404  # the attempt burnt the challenge
 
 
 def test_a_form_sent_too_fast_is_refused_then_accepted(app, client, thread, article):
