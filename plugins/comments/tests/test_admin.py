@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from cms.extensions import db
@@ -144,3 +145,14 @@ def test_admins_change_the_settings_and_they_apply_at_once(
     refused = auth.post("/admin/plugins/comments/settings", {**values, "captcha_length": "9"})
     assert refused.status_code == 200
     assert 'class="field__error"' in refused.text
+
+
+@pytest.mark.parametrize("value", ["١", "٣", "²", "①", "１"])
+def test_settings_in_unicode_digits_are_refused(app, client, signed_in, auth, value):
+    signed_in("admin")
+    values = {k: str(v) for k, v in DEFAULT_SETTINGS.items() if v not in (False, "")}
+    answer = auth.post("/admin/plugins/comments/settings", {**values, "per_page": value})
+    assert answer.status_code == 200
+    assert "Enter a whole number, e.g. 10." in answer.text
+    with app.app_context():
+        assert current_settings().per_page == DEFAULT_SETTINGS["per_page"]

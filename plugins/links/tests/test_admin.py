@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cms import store
 from cms.extensions import db
-from cms.models import AuditEntry
+from cms.models import AuditEntry, WidgetInstance
 from cms.plugins import registry
 from cms.testing import csrf_token_from
 from plugins.links.models import TITLE_MAX, Link, LinkGroup
@@ -546,3 +546,35 @@ def test_the_widget_settings_offer_displays_and_groups(
     with app.app_context():
         settings = db.session.get(WidgetInstance, widget.id).settings
     assert settings == {"display": "jump", "group": str(sample.group)}
+
+
+# -- numbers: ASCII digits only ---------------------------------------------------------------
+
+UNICODE_DIGITS = ["١", "٣", "²", "①", "１"]
+
+
+@pytest.mark.parametrize("value", UNICODE_DIGITS)
+def test_a_logo_or_group_in_unicode_digits_is_refused(app, admin, auth, sample, value):
+    before = stored_links(app)
+    for field in ("logo", "group"):
+        answer = new_link(auth, sample.group, **{field: value})
+        assert answer.status_code == 400  # the form again, with the field's error
+        assert 'class="field__error"' in answer.text
+    assert stored_links(app) == before
+
+
+@pytest.mark.parametrize("value", UNICODE_DIGITS)
+def test_a_widget_group_in_unicode_digits_is_refused(app, admin, auth, place_widget, sample, value):
+    widget = place_widget("links.links", title="Liên kết website")
+    data = {
+        "title": "Liên kết website",
+        "region": "sidebar",
+        "visibility": "all",
+        "settings-display": "jump",
+        "settings-group": value,
+    }
+    answer = auth.post(f"/admin/widgets/{widget.id}", data)
+    assert answer.status_code == 200
+    assert "Choose a group from the list." in answer.text
+    with app.app_context():
+        assert db.session.get(WidgetInstance, widget.id).settings.get("group") != value
