@@ -327,30 +327,40 @@ def _move(items: list[Any], item: Any, offset: int) -> bool:
     return True
 
 
-def move_link(link: Link, offset: int) -> bool:
-    """Move a link ``offset`` places within its group (-1: up); ``False`` at either end."""
+def move_link(link: Link, offset: int, *, commit: bool = True) -> bool:
+    """Move a link ``offset`` places within its group (-1: up); ``False`` at either end.
+
+    With ``commit=False`` the caller commits (after adding its audit entry).
+    """
     moved = _move(_group_links(link.group_id), link, offset)
     if moved:
-        _changed(True)
+        _changed(commit)
     return moved
 
 
-def move_group(group: LinkGroup, offset: int) -> bool:
-    """Move a group ``offset`` places among the groups (-1: up); ``False`` at either end."""
+def move_group(group: LinkGroup, offset: int, *, commit: bool = True) -> bool:
+    """Move a group ``offset`` places among the groups (-1: up); ``False`` at either end.
+
+    With ``commit=False`` the caller commits (after adding its audit entry).
+    """
     moved = _move(_groups(), group, offset)
     if moved:
-        _changed(True)
+        _changed(commit)
     return moved
 
 
-def reorder_links(group: LinkGroup, ids: Sequence[int]) -> None:
+def reorder_links(group: LinkGroup, ids: Sequence[int], *, commit: bool = True) -> bool:
     """Put a group's links in the order of ``ids``, which must list each of them exactly once.
 
-    Raises :class:`LinkError` (field ``ids``), changing nothing, otherwise.
+    Returns whether the order changed. Raises :class:`LinkError` (field
+    ``ids``), changing nothing, otherwise. With ``commit=False`` the caller
+    commits (after adding its audit entry).
     """
     links = _group_links(group.id)
     by_id = {link.id: link for link in links}
     if len(ids) != len(by_id) or set(ids) != set(by_id):
         raise LinkError({"ids": _("The order must list every link of the group once.")})
+    changed = [link.id for link in links] != list(ids)
     _renumber([by_id[i] for i in ids])
-    _changed(True)
+    _changed(commit)
+    return changed

@@ -578,3 +578,59 @@ def test_a_widget_group_in_unicode_digits_is_refused(app, admin, auth, place_wid
     assert "Choose a group from the list." in answer.text
     with app.app_context():
         assert db.session.get(WidgetInstance, widget.id).settings.get("group") != value
+
+
+# -- reordering is audited --------------------------------------------------------------------
+
+
+def audit_trail(app):
+    """``[(action, object id, summary, details)]`` of the plugin's audit entries, oldest first."""
+    with app.app_context():
+        query = select(AuditEntry).where(AuditEntry.action.startswith("links."))
+        rows = db.session.execute(query.order_by(AuditEntry.id)).scalars()
+        return [(e.action, e.object_id, e.summary, e.details) for e in rows]
+
+
+def test_moving_a_link_is_audited_and_a_move_past_the_end_is_not(app, client, admin, auth, sample):
+    first, hidden, last = sample.links
+    auth.post(f"{ADMIN}/{last}/move", {"direction": "up"}, form_url=f"{ADMIN}/")
+    auth.post(f"{ADMIN}/{first}/move", {"direction": "up"}, form_url=f"{ADMIN}/")  # already first
+    assert audit_trail(app) == [
+        (
+            "links.link.move",
+            last,
+            "Link “Bộ Chuyển đổi số” moved up",
+            {"group": sample.group, "position": 1},
+        )
+    ]
+
+
+def test_moving_a_group_is_audited(app, client, admin, auth, sample):
+    url = f"{ADMIN}/groups/{sample.group}/move"
+    auth.post(url, {"direction": "down"}, form_url=f"{ADMIN}/")
+    auth.post(url, {"direction": "down"}, form_url=f"{ADMIN}/")  # already last
+    assert audit_trail(app) == [
+        (
+            "links.group.move",
+            sample.group,
+            "Link group “Liên kết website” moved down",
+            {"position": 1},
+        )
+    ]
+
+
+def test_a_drag_is_audited_with_the_new_order(app, client, admin, sample):
+    first, hidden, last = sample.links
+    assert reorder(client, {"group": sample.group, "ids": [first, hidden, last]}).status_code == 200
+    assert audit_trail(app) == []  # the same order: nothing changed
+    assert reorder(client, {"group": sample.group, "ids": [last, first, hidden]}).status_code == 200
+    assert audit_trail(app) == [
+        (
+            "links.group.reorder",
+            sample.group,
+            "Links of the group “Liên kết website” reordered",
+            {"ids": [last, first, hidden]},
+        )
+    ]
+    assert reorder(client, {"group": sample.group, "ids": [last]}).status_code == 400
+    assert len(audit_trail(app)) == 1  # refused: nothing recorded
