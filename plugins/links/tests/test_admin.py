@@ -465,7 +465,12 @@ def test_forms_without_a_valid_csrf_token_store_nothing(app, client, admin, samp
     for url, body in posts:
         answer = client.post(url, data=body)
         assert answer.status_code == 400, url
-        assert "The form expired, please submit it again." in answer.text
+        expected = (
+            "The form was sent without its security token. Reload the page and submit it again."
+            if token is None
+            else "The form expired, please submit it again."
+        )
+        assert expected in answer.text
     assert (
         reorder(
             client, {"group": sample.group, "ids": sample.links[::-1]}, token=token or ""
@@ -474,6 +479,21 @@ def test_forms_without_a_valid_csrf_token_store_nothing(app, client, admin, samp
     )
     assert stored_links(app) == before
     assert group_count(app) == groups
+
+
+def test_a_drag_without_a_csrf_token_gets_json(app, client, admin, sample):
+    body = {"group": sample.group, "ids": sample.links[::-1]}
+    answer = client.post(f"{ADMIN}/reorder", json=body)
+    assert (answer.status_code, answer.mimetype) == (400, "application/json")
+    assert answer.get_json()["error"] == {
+        "code": "csrf_missing",
+        "message": "The form was sent without its security token. "
+        "Reload the page and submit it again.",
+    }
+    stale = reorder(client, body, token="ImZha2Ui.ZmFrZQ.ZmFrZQ")
+    assert (stale.status_code, stale.mimetype) == (400, "application/json")
+    assert stale.get_json()["error"]["code"] == "csrf_failed"
+    assert order(app, sample.group) == sample.links
 
 
 def test_a_token_of_another_session_is_refused(app, client, make_user, admin, sample):
