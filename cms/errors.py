@@ -27,6 +27,8 @@ from cms.themes import render
 
 log = logging.getLogger(__name__)
 
+#: Flask-WTF's reason for a request that carried no CSRF token at all (neither field nor header).
+CSRF_MISSING = "The CSRF token is missing."
 #: Bytes in the megabyte of the request limit (a mebibyte, as file managers count).
 MEGABYTE = 1024 * 1024
 
@@ -34,6 +36,20 @@ MEGABYTE = 1024 * 1024
 def wants_json() -> bool:
     """Whether the failing request belongs to the JSON API."""
     return request.path.startswith("/api/")
+
+
+def caller_wants_json() -> bool:
+    """Whether the caller reads JSON: the API, a JSON body, or ``Accept`` preferring JSON.
+
+    For answers that any route may give, such as a refused CSRF token: a
+    script posting JSON (the links' drag order) or asking for JSON (the rating
+    widget's ``Accept: application/json``) gets ``{"error": ...}``, a browser
+    submitting a form the error page.
+    """
+    if wants_json() or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
 
 
 def error_code(status: int) -> str:
@@ -263,11 +279,21 @@ def handle_unexpected(exc: Exception) -> Any:
 
 
 def handle_csrf_error(exc: CSRFError) -> Any:
-    """A form refused for its CSRF token (stale or missing): 400, asking to submit it again."""
-    message = _("The form expired, please submit it again.")
+    """A form refused for its CSRF token: 400, saying whether it was missing or is stale.
+
+    JSON callers (:func:`caller_wants_json`) get ``{"error": {"code", "message"}}``
+    with code ``csrf_missing`` or ``csrf_failed``; others the error page.
+    """
+    missing = exc.description == CSRF_MISSING
+    if missing:
+        message = _(
+            "The form was sent without its security token. Reload the page and submit it again."
+        )
+    else:
+        message = _("The form expired, please submit it again.")
     log.info("form refused on %s: %s", request.path, exc.description)
-    if wants_json():
-        return json_error(400, message, code="csrf_failed")
+    if caller_wants_json():
+        return json_error(400, message, code="csrf_missing" if missing else "csrf_failed")
     if request.blueprint == "admin":
         try:
             return render_template("admin/error.html", status=400, message=message), 400

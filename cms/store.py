@@ -195,6 +195,11 @@ return v
 """
 
 
+def _hit_name(key: str, window: int) -> str:
+    """The counter of :meth:`Store.hit` for ``key`` in fixed window number ``window``."""
+    return f"{LIMIT_PREFIX}hit:{key}:{window}"
+
+
 def _check_name(what: str, value: str, size: int) -> None:
     if not isinstance(value, str) or not value or len(value) > size:
         raise ValueError(f"{what} must be a non-empty string of at most {size} characters")
@@ -798,20 +803,32 @@ class Store:
 
     # -- rate limits ------------------------------------------------------------
 
-    def hit(self, key: str, limit: int, window_seconds: float) -> bool:
+    def hit(self, key: str, limit: int, window_seconds: float, now: float | None = None) -> bool:
         """Count one hit of ``key``; True while at most ``limit`` hits fall in this window.
 
         A fixed window: windows of ``window_seconds`` start at multiples of it since
-        the epoch, so all workers and hosts share them.
+        the epoch, so all workers and hosts share them. ``now`` (default: the
+        clock) picks the window; pass the same to :meth:`unhit`.
         """
         _check_seconds("window_seconds", window_seconds)
         if limit < 0:
             raise ValueError(f"limit must be zero or more, not {limit!r}")
-        now = time.time()
+        now = time.time() if now is None else now
         window = int(now // window_seconds)
-        name = f"{LIMIT_PREFIX}hit:{key}:{window}"
-        ttl = (window + 1) * window_seconds - now
-        return self.incr(name, 1, max(ttl, 0.001)) <= limit
+        ttl = (window + 1) * window_seconds - time.time()
+        return self.incr(_hit_name(key, window), 1, max(ttl, 0.001)) <= limit
+
+    def unhit(self, key: str, window_seconds: float, at: float) -> None:
+        """Take back one hit of ``key`` counted by ``hit(..., now=at)``.
+
+        For an attempt that turned out not to count against the limit (a vote
+        refused as already cast). Nothing happens once that window has passed.
+        """
+        _check_seconds("window_seconds", window_seconds)
+        window = int(at // window_seconds)
+        ttl = (window + 1) * window_seconds - time.time()
+        if ttl > 0:
+            self.incr(_hit_name(key, window), -1, ttl)
 
     # -- the buffer -------------------------------------------------------------
 
@@ -1079,9 +1096,14 @@ def take_token(namespace: str, token: str) -> str | None:
     return get_store().take_token(namespace, token)
 
 
-def hit(key: str, limit: int, window_seconds: float) -> bool:
+def hit(key: str, limit: int, window_seconds: float, now: float | None = None) -> bool:
     """:meth:`Store.hit` on the current app's store."""
-    return get_store().hit(key, limit, window_seconds)
+    return get_store().hit(key, limit, window_seconds, now)
+
+
+def unhit(key: str, window_seconds: float, at: float) -> None:
+    """:meth:`Store.unhit` on the current app's store."""
+    get_store().unhit(key, window_seconds, at)
 
 
 class LimitsStorage(Storage):

@@ -122,6 +122,16 @@ def test_hit_allows_the_limit_per_window(store):
     assert store.hit("comment:5.6.7.8", 3, 60)
 
 
+def test_unhit_gives_a_hit_back_in_its_window_only(store):
+    at = time.time()
+    assert store.hit("vote:1.2.3.4", 1, 60, at)
+    store.unhit("vote:1.2.3.4", 60, at)  # that attempt did not count after all
+    assert store.hit("vote:1.2.3.4", 1, 60)
+    assert not store.hit("vote:1.2.3.4", 1, 60)
+    store.unhit("vote:1.2.3.4", 60, at - 120)  # a window that has passed: nothing
+    assert not store.hit("vote:1.2.3.4", 1, 60)
+
+
 def test_a_new_window_allows_again(store):
     window = 0.5
     time.sleep(window - time.time() % window + 0.01)  # start of a window

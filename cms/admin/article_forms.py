@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from cms.admin.forms import StoredLength
+from cms.admin.numbers import parse_id
 from cms.content.media import media_name, visible_text
 from cms.models import Article, Category, Media
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
@@ -161,12 +162,12 @@ class ArticleForm(FlaskForm):
 
     def validate_category(self, field: SelectField) -> None:
         """A category is an id or nothing."""
-        if field.data and not str(field.data).isdigit():
+        if field.data and parse_id(str(field.data)) is None:
             raise ValidationError(_l("No such category."))
 
     def validate_image(self, field: SelectField) -> None:
         """An image is an id or nothing."""
-        if field.data and not str(field.data).isdigit():
+        if field.data and parse_id(str(field.data)) is None:
             raise ValidationError(_l("No such image."))
 
     def validate_status(self, field: SelectField) -> None:
@@ -209,8 +210,8 @@ class ArticleForm(FlaskForm):
             "slug": (self.slug.data or "").strip(),
             "summary": self.summary.data or "",
             "body_html": self.body.data or "",
-            "category_id": int(self.category.data) if self.category.data else None,
-            "image_id": int(self.image.data) if self.image.data else None,
+            "category_id": parse_id(str(self.category.data or "")),
+            "image_id": parse_id(str(self.image.data or "")),
             "tags": split_tags(self.tags.data),
             "status": self.status.data,
             "published_at": self.published_at_utc(),

@@ -29,6 +29,7 @@ from cms.admin import bp
 from cms.admin.article_forms import ArticleForm, thumbnail_url
 from cms.admin.columns import plugin_columns
 from cms.admin.menu import MenuItem
+from cms.admin.numbers import parse_id
 from cms.admin.permissions import can_edit_article, can_publish_article, role_required
 from cms.audit import record
 from cms.content import ContentError, delete_article, filter_articles, save_article
@@ -313,8 +314,9 @@ def _render_form(form: ArticleForm, article: Article | None, status: int = 200) 
         "data-editor-labels": json.dumps(_editor_labels(), ensure_ascii=False),
     }
     image = None
-    if form.image.data and str(form.image.data).isdigit():
-        image = db.session.get(Media, int(form.image.data))
+    image_id = parse_id(str(form.image.data or ""))
+    if image_id is not None:
+        image = db.session.get(Media, image_id)
     return render_template(
         "admin/articles/edit.html",
         form=form,

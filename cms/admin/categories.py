@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from cms.admin import bp, tree
 from cms.admin.menu import MenuItem
+from cms.admin.numbers import parse_id
 from cms.admin.permissions import role_required
 from cms.admin.taxonomy_forms import CategoryDeleteForm, CategoryForm, apply_errors
 from cms.audit import record
@@ -150,7 +151,8 @@ def category_delete(category_id: int) -> Any:
         target = None
         raw = (form.move_to.data or "").strip()
         if raw:
-            target = db.session.get(Category, int(raw)) if raw.isdigit() else None
+            found = parse_id(raw)
+            target = db.session.get(Category, found) if found is not None else None
             if target is None or target.id == category.id:
                 form.move_to.errors = [_("No such category.")]
         if not form.move_to.errors:

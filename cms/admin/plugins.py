@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from cms.admin import bp
 from cms.admin.menu import MenuItem
+from cms.admin.numbers import refuse_unicode_numbers
 from cms.admin.permissions import role_required
 from cms.audit import record
 from cms.extensions import db
@@ -84,7 +85,7 @@ def plugin_settings(name: str) -> Any:
     if plugin.settings_form is None:
         abort(404)
     form = plugin.settings_form(data=found.settings(name))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and refuse_unicode_numbers(form):
         found.save_settings(name, form_values(form))
         record("plugin.settings", None, _("Settings of plugin %(name)s changed", name=name))
         db.session.commit()

@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from cms.admin.forms import StoredLength, clean_block, clean_line
+from cms.admin.numbers import WholeNumberField, parse_whole
 from cms.admin.user_forms import valid_email
 from cms.content.slugs import RESERVED_SLUGS
 from cms.extensions import db
@@ -87,10 +87,8 @@ def _optional_id(value: Any) -> int | None:
     """``""``/``None`` -> ``None``; a number -> ``int``; anything else -> ``0`` (no such row)."""
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    number = parse_whole(value)
+    return number if number is not None else 0
 
 
 def url_prefix(form: FlaskForm, field: Field) -> None:
@@ -110,21 +108,6 @@ def url_prefix(form: FlaskForm, field: Field) -> None:
         raise StopValidation(
             _l("“%(prefix)s” is used by the site itself; choose another prefix.", prefix=value)
         )
-
-
-class WholeNumberField(IntegerField):
-    """An integer input whose parse error is a translated message."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Parse the submitted text; keep the current value when nothing was sent."""
-        if not valuelist:
-            return
-        text = str(valuelist[0]).strip()
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None  # type: ignore[assignment]  # no number until one parses
-            raise ValueError(_l("Enter a whole number, e.g. 10.")) from None
 
 
 class NumberBetween:

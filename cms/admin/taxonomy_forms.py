@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -24,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from cms.admin.numbers import WholeNumberField, parse_id
 from cms.admin.tree import TreeRow, parent_choices, subtree_ids
 from cms.content.text import stored_length
 from cms.models import PAGE_STATUSES
@@ -72,11 +72,11 @@ class MaxLength:
             )
 
 
-class PositionField(IntegerField):
+class PositionField(WholeNumberField):
     """A place among siblings, counted from 0; empty means "keep it" (or "last" when new)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        """Read the number; text that is not one leaves ``None`` for the range check to refuse."""
+        """Read ASCII digits; other text leaves ``None`` for the range check to refuse."""
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -112,9 +112,9 @@ class TreeForm(FlaskForm):
         raw = (field.data or "").strip()
         if not raw:
             return
-        if not raw.isdigit():
+        parent = parse_id(raw)
+        if parent is None:
             raise ValidationError(str(self.missing_message))
-        parent = int(raw)
         if parent in getattr(self, "_excluded_ids", set()):
             raise ValidationError(str(self.cycle_message))
         if parent not in getattr(self, "_known_ids", set()):
@@ -123,7 +123,7 @@ class TreeForm(FlaskForm):
     def parent_value(self) -> int | None:
         """The chosen parent's id, or ``None`` for the top level (after validation)."""
         raw = (self.parent_id.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return parse_id(raw)
 
 
 class PageForm(TreeForm):

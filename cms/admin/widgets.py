@@ -13,6 +13,7 @@ from wtforms.validators import Length
 
 from cms.admin import bp
 from cms.admin.menu import MenuItem
+from cms.admin.numbers import coerce_id, refuse_unicode_numbers
 from cms.admin.permissions import role_required
 from cms.admin.plugins import form_values
 from cms.audit import record
@@ -42,7 +43,7 @@ class InstanceForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=placement.TITLE_MAX)])
     region = SelectField(_l("Region"))
     visibility = SelectField(_l("Show"), choices=VISIBILITY_CHOICES, default="all")
-    categories = SelectMultipleField(_l("Categories"), coerce=int)
+    categories = SelectMultipleField(_l("Categories"), coerce=coerce_id)
 
 
 def _theme_arg() -> str:
@@ -127,7 +128,9 @@ def widget_edit(instance_id: int) -> Any:
         )
     if request.method == "POST":
         valid = form.validate_on_submit()
-        valid = (settings_form.validate() if settings_form is not None else True) and valid
+        if settings_form is not None:
+            checked = settings_form.validate()
+            valid = refuse_unicode_numbers(settings_form) and checked and valid
         if valid:
             fields: dict[str, Any] = {
                 "title": form.title.data or "",

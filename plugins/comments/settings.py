@@ -99,6 +99,8 @@ def _bounded(name: str, value: Any) -> int:
     low, high = BOUNDS[name]
     if isinstance(value, bool) or not isinstance(value, int | str):
         return int(DEFAULT_SETTINGS[name])
+    if isinstance(value, str) and not value.isascii():  # int() would read "٣" too
+        return int(DEFAULT_SETTINGS[name])
     try:
         number = int(value)
     except ValueError:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from cms.admin.numbers import WholeNumberField
 from plugins.comments.settings import BOUNDS
 
 
-def _number(label: str, name: str, description: str = "") -> IntegerField:
-    return IntegerField(
+def _number(label: str, name: str, description: str = "") -> WholeNumberField:
+    return WholeNumberField(
         label, validators=[InputRequired(), NumberRange(*BOUNDS[name])], description=description
     )
 

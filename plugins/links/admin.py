@@ -121,7 +121,12 @@ def group_delete(group_id: int) -> Any:
 def group_move(group_id: int) -> Any:
     """Move a group up or down (the keyboard and no-JavaScript way)."""
     group = _group_or_404(group_id)
-    services.move_group(group, _offset())
+    offset = _offset()
+    if services.move_group(group, offset, commit=False):
+        up, down = _("Link group “%(title)s” moved up"), _("Link group “%(title)s” moved down")
+        summary = (up if offset < 0 else down) % {"title": group.title}
+        record("links.group.move", group, summary, position=group.position)
+        db.session.commit()
     return _index(f"group-{group.id}")
 
 
@@ -207,7 +212,12 @@ def link_delete(link_id: int) -> Any:
 def link_move(link_id: int) -> Any:
     """Move a link up or down within its group (the keyboard and no-JavaScript way)."""
     link = _link_or_404(link_id)
-    services.move_link(link, _offset())
+    offset = _offset()
+    if services.move_link(link, offset, commit=False):
+        up, down = _("Link “%(title)s” moved up"), _("Link “%(title)s” moved down")
+        summary = (up if offset < 0 else down) % {"title": link.title}
+        record("links.link.move", link, summary, group=link.group_id, position=link.position)
+        db.session.commit()
     return _index(f"link-{link.id}")
 
 
@@ -227,8 +237,12 @@ def reorder() -> Any:
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         return _json_error(_("The order must list every link of the group once."))
     try:
-        services.reorder_links(group, ids)
+        changed = services.reorder_links(group, ids, commit=False)
     except LinkError as exc:
         db.session.rollback()
         return _json_error(exc.errors["ids"])
+    if changed:
+        summary = _("Links of the group “%(title)s” reordered", title=group.title)
+        record("links.group.reorder", group, summary, ids=ids)
+    db.session.commit()
     return jsonify(ok=True, ids=ids)

@@ -17,6 +17,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, URLFie
 from wtforms.validators import DataRequired
 
 from cms.admin.forms import StoredLength, clean_line
+from cms.admin.numbers import parse_id
 from cms.content.media import media_name, visible_text
 from cms.models import Media
 from plugins.links.models import TITLE_MAX, LinkGroup
@@ -38,9 +39,8 @@ def _title_field(label: Any) -> StringField:
 
 
 def as_id(value: Any) -> int | None:
-    """A choice's value as an id (``None`` for empty or anything but digits)."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 10 else None
+    """A choice's value as an id (``None`` for empty or anything but ASCII digits)."""
+    return parse_id(str(value or ""))
 
 
 class GroupForm(FlaskForm):

@@ -2,7 +2,8 @@
 
 Every change goes through :func:`save_group`, :func:`save_link`, the move,
 reorder and delete functions: they check their input again (whoever calls
-them), keep positions dense (0, 1, 2... within a group), drop the cached
+them), keep positions dense (0, 1, 2... within a group; also while several
+workers create links or groups at once, see :func:`lock_positions`), drop the cached
 ``links.links`` widgets in the same transaction (so every worker shows the
 change once it commits) and commit, unless told not to (the demo, which runs
 inside ``cms demo``'s transaction). Click counts are counters of the shared
@@ -17,7 +18,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from cms import store
@@ -33,6 +34,8 @@ from plugins.links.urls import UrlError, check_url
 WIDGET_TYPE = "links.links"
 #: Largest id looked up (ids are 32-bit integers on every supported database).
 MAX_ID = 2**31 - 1
+#: PostgreSQL advisory lock key held while a new group takes the next position ("links").
+GROUPS_LOCK_KEY = int.from_bytes(b"links", "big")
 #: Longest side of a logo as shown by the logo display, in CSS pixels (the thumbnail's).
 LOGO_SIZE = 320
 
@@ -212,6 +215,30 @@ def _renumber(items: Sequence[Link | LinkGroup]) -> None:
             item.position = index
 
 
+def lock_positions(group_id: int | None = None) -> None:
+    """Hold, until the transaction ends, the right to place a link in ``group_id`` (or a group).
+
+    Taking ``max(position) + 1`` is safe only when no other transaction does
+    the same meanwhile. PostgreSQL: the group's row is locked ``FOR UPDATE``
+    (for a new group, a transaction-level advisory lock); a waiting
+    transaction then reads the positions committed before it got the lock.
+    SQLite: a write that changes nothing takes the database's write lock
+    first, so the read that follows is in the same write transaction. Call it
+    before reading positions.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        if group_id is None:
+            db.session.execute(select(func.pg_advisory_xact_lock(GROUPS_LOCK_KEY)))
+        else:
+            query = select(LinkGroup.id).where(LinkGroup.id == group_id).with_for_update()
+            db.session.execute(query)
+        return
+    touch = update(LinkGroup).values(position=LinkGroup.position)
+    if group_id is not None:
+        touch = touch.where(LinkGroup.id == group_id)
+    db.session.execute(touch, execution_options={"synchronize_session": False})
+
+
 def _next_position(model: type[Link] | type[LinkGroup], *where: Any) -> int:
     last = db.session.execute(select(func.max(model.position)).where(*where)).scalar()
     return 0 if last is None else last + 1
@@ -234,6 +261,7 @@ def save_group(
     """Create (``group`` None: placed last) or change a group; raises :class:`LinkError`."""
     clean = clean_title(title)
     if group is None:
+        lock_positions()
         group = LinkGroup(title=clean, active=bool(active), position=_next_position(LinkGroup))
         db.session.add(group)
     else:
@@ -287,6 +315,8 @@ def save_link(
         raise LinkError(errors)
     group: LinkGroup = values["group"]
     old_group = link.group_id if link is not None else None
+    if link is None or link.group_id != group.id:
+        lock_positions(group.id)
     if link is None:
         link = Link(position=_next_position(Link, Link.group_id == group.id))
         db.session.add(link)
@@ -327,30 +357,40 @@ def _move(items: list[Any], item: Any, offset: int) -> bool:
     return True
 
 
-def move_link(link: Link, offset: int) -> bool:
-    """Move a link ``offset`` places within its group (-1: up); ``False`` at either end."""
+def move_link(link: Link, offset: int, *, commit: bool = True) -> bool:
+    """Move a link ``offset`` places within its group (-1: up); ``False`` at either end.
+
+    With ``commit=False`` the caller commits (after adding its audit entry).
+    """
     moved = _move(_group_links(link.group_id), link, offset)
     if moved:
-        _changed(True)
+        _changed(commit)
     return moved
 
 
-def move_group(group: LinkGroup, offset: int) -> bool:
-    """Move a group ``offset`` places among the groups (-1: up); ``False`` at either end."""
+def move_group(group: LinkGroup, offset: int, *, commit: bool = True) -> bool:
+    """Move a group ``offset`` places among the groups (-1: up); ``False`` at either end.
+
+    With ``commit=False`` the caller commits (after adding its audit entry).
+    """
     moved = _move(_groups(), group, offset)
     if moved:
-        _changed(True)
+        _changed(commit)
     return moved
 
 
-def reorder_links(group: LinkGroup, ids: Sequence[int]) -> None:
+def reorder_links(group: LinkGroup, ids: Sequence[int], *, commit: bool = True) -> bool:
     """Put a group's links in the order of ``ids``, which must list each of them exactly once.
 
-    Raises :class:`LinkError` (field ``ids``), changing nothing, otherwise.
+    Returns whether the order changed. Raises :class:`LinkError` (field
+    ``ids``), changing nothing, otherwise. With ``commit=False`` the caller
+    commits (after adding its audit entry).
     """
     links = _group_links(group.id)
     by_id = {link.id: link for link in links}
     if len(ids) != len(by_id) or set(ids) != set(by_id):
         raise LinkError({"ids": _("The order must list every link of the group once.")})
+    changed = [link.id for link in links] != list(ids)
     _renumber([by_id[i] for i in ids])
-    _changed(True)
+    _changed(commit)
+    return changed

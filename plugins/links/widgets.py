@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, ValidationError
 
+from cms.admin.numbers import parse_id
 from cms.plugins import Widget, registry
 from plugins.links import services
 
@@ -44,7 +45,7 @@ class LinksForm(FlaskForm):
     def validate_group(self, field: SelectField) -> None:
         """Empty (every active group) or the id of an existing group."""
         value = field.data or ""
-        if value and services.get_group(int(value) if value.isdigit() else None) is None:
+        if value and services.get_group(parse_id(value)) is None:
             raise ValidationError(_l("Choose a group from the list."))
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from cms.admin.numbers import WholeNumberField
 from plugins.rating.voters import ADDRESS_HOURS, RATE_LIMIT, RATE_MINUTES
 
 
@@ -23,7 +24,7 @@ class RatingSettingsForm(FlaskForm):
         ],
         default="cookie+ip",
     )
-    address_hours = IntegerField(
+    address_hours = WholeNumberField(
         _l("An address may vote again on an article after (hours)"),
         default=24,
         validators=[InputRequired(), NumberRange(*ADDRESS_HOURS)],
@@ -31,12 +32,12 @@ class RatingSettingsForm(FlaskForm):
             "So that an office or a mobile network behind one address is not blocked for ever."
         ),
     )
-    rate_limit = IntegerField(
+    rate_limit = WholeNumberField(
         _l("Most votes from one address"),
         default=30,
         validators=[InputRequired(), NumberRange(*RATE_LIMIT)],
     )
-    rate_minutes = IntegerField(
+    rate_minutes = WholeNumberField(
         _l("… within (minutes)"),
         default=10,
         validators=[InputRequired(), NumberRange(*RATE_MINUTES)],

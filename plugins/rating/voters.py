@@ -75,8 +75,13 @@ class RatingSettings:
 
 
 def _bounded(value: Any, bounds: tuple[int, int], default: int) -> int:
-    """``value`` as an int within ``bounds``; ``default`` when it is not a whole number."""
+    """``value`` as an int within ``bounds``; ``default`` when it is not a whole number.
+
+    Text must be ASCII digits: ``int()`` would also read ``"٣"`` or ``"３"``.
+    """
     if isinstance(value, bool) or not isinstance(value, int | str):
+        return default
+    if isinstance(value, str) and not value.isascii():
         return default
     try:
         number = int(value)

@@ -15,7 +15,10 @@ What makes it exact (DESIGN.md section 5, "Correct under concurrency"):
   deadlock), and a refusal rolls everything back: nothing is counted or stored.
 
 The per-address rate limit counts in the shared store (:func:`cms.store.hit`),
-so every worker and host agrees. Only SQLite and PostgreSQL are supported, as by
+so every worker and host agrees. It counts votes: a vote refused as already
+cast (by the voter or from the address) gives its hit back
+(:func:`cms.store.unhit`), so repeated clicks on an article already rated
+never use up the address's quota for other articles. Only SQLite and PostgreSQL are supported, as by
 the rest of the site (their ``INSERT ... ON CONFLICT`` and ``RETURNING``).
 """
 
@@ -192,12 +195,13 @@ def cast_vote(
 ) -> Cast:
     """Count ``stars`` from ``voter`` for (public) article ``article_id``, and commit.
 
-    Refusals raise :class:`VoteRefused` having stored nothing (the rate limit's
-    hit aside): ``invalid`` stars, a ``crawler``, ``sign_in`` (rule ``user``
-    without a signed-in voter), ``rate_limited`` (more than the settings'
-    votes per window from the address), ``already_voted`` (the voter key
-    voted) and ``address_voted`` (the address voted within its window). The
-    caller checks that the article is public.
+    Refusals raise :class:`VoteRefused` having stored and counted nothing (a
+    refused vote takes no share of the address's rate limit): ``invalid``
+    stars, a ``crawler``, ``sign_in`` (rule ``user`` without a signed-in
+    voter), ``rate_limited`` (more than the settings' votes per window from
+    the address), ``already_voted`` (the voter key voted) and
+    ``address_voted`` (the address voted within its window). The caller
+    checks that the article is public.
     """
     settings = settings or current_settings()
     stars = parse_stars(stars)
@@ -206,7 +210,8 @@ def cast_vote(
     if settings.rule == "user" and voter.user_id is None:
         raise refusal("sign_in")
     address = address_key(voter.address)
-    if not store.hit(f"rating:rate:{address}", settings.rate_limit, settings.rate_window):
+    rate_key, hit_at = f"rating:rate:{address}", time.time()
+    if not store.hit(rate_key, settings.rate_limit, settings.rate_window, hit_at):
         raise refusal("rate_limited", retry_after(settings.rate_window))
     now = utcnow()
     new_cookie = None
@@ -229,11 +234,13 @@ def cast_vote(
         )
     except IntegrityError:
         session.rollback()
+        store.unhit(rate_key, settings.rate_window, hit_at)
         raise refusal("already_voted") from None
     if settings.uses_address and not _claim_address(
         article_id, address, now, settings.address_window
     ):
         session.rollback()
+        store.unhit(rate_key, settings.rate_window, hit_at)
         raise refusal("address_voted")
     count, total = _add_to_total(article_id, stars)
     session.commit()

@@ -9,9 +9,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField
 from wtforms.validators import NumberRange
 
+from cms.admin.numbers import WholeNumberField, coerce_id
 from cms.content import all_categories
 from cms.content.taxonomy import categories
 from cms.models import utcnow
@@ -80,7 +81,7 @@ class Stars(Widget):
 
 def _whole(value: Any, low: int, high: int, default: int) -> int:
     """``value`` as an int clamped to ``[low, high]``; ``default`` if it is not a whole number."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, str) and not value.isascii()):
         return default
     try:
         number = int(value)
@@ -92,9 +93,9 @@ def _whole(value: Any, low: int, high: int, default: int) -> int:
 class TopRatedForm(FlaskForm):
     """Settings of one top-rated list: its length, a category and a time window."""
 
-    count = IntegerField(_l("How many"), default=5, validators=[NumberRange(1, 20)])
-    category = SelectField(_l("Category"), coerce=int, default=0)
-    days = IntegerField(
+    count = WholeNumberField(_l("How many"), default=5, validators=[NumberRange(1, 20)])
+    category = SelectField(_l("Category"), coerce=coerce_id, default=0)
+    days = WholeNumberField(
         _l("Published within the last (days)"),
         default=0,
         validators=[NumberRange(0, 3650)],

@@ -8,9 +8,10 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import defer, lazyload
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange
 
+from cms.admin.numbers import WholeNumberField
 from cms.extensions import db
 from cms.models import Article, Media
 from cms.page_view import PageIdentity, current_page
@@ -30,7 +31,7 @@ THUMBNAIL = 320
 class RelatedSettingsForm(FlaskForm):
     """The plugin's settings (back office, Plugins, Related articles: Settings)."""
 
-    count = IntegerField(
+    count = WholeNumberField(
         _l("Related articles listed"),
         default=DEFAULT_COUNT,
         validators=[

@@ -288,7 +288,10 @@ def test_the_widget_shows_on_articles_only(box, app, client, article):
 def test_a_form_without_its_csrf_token_is_refused_and_counts_nothing(box, app, client, article):
     response = client.post(f"/helpful/{article.id}", data={"answer": "yes"})
     assert response.status_code == 400
-    assert "The form expired, please submit it again." in response.text
+    assert (
+        "The form was sent without its security token. Reload the page and submit it again."
+        in response.text
+    )
     assert stored_votes(app, article.id) == {"yes": 0, "no": 0}
     assert client.get_cookie("helpful") is None
 

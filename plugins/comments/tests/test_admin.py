@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from cms.extensions import db
@@ -162,3 +163,14 @@ def test_a_deleted_comments_id_is_never_given_again(app, client, thread, article
         delete_comments([deleted])
     sent(app, article, "Ba", first=2)
     assert max(row.id for row in rows(app)) > deleted
+
+
+@pytest.mark.parametrize("value", ["١", "٣", "²", "①", "１"])
+def test_settings_in_unicode_digits_are_refused(app, client, signed_in, auth, value):
+    signed_in("admin")
+    values = {k: str(v) for k, v in DEFAULT_SETTINGS.items() if v not in (False, "")}
+    answer = auth.post("/admin/plugins/comments/settings", {**values, "per_page": value})
+    assert answer.status_code == 200
+    assert "Enter a whole number, e.g. 10." in answer.text
+    with app.app_context():
+        assert current_settings().per_page == DEFAULT_SETTINGS["per_page"]

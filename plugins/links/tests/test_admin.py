@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cms import store
 from cms.extensions import db
-from cms.models import AuditEntry
+from cms.models import AuditEntry, WidgetInstance
 from cms.plugins import registry
 from cms.testing import csrf_token_from
 from plugins.links.models import TITLE_MAX, Link, LinkGroup
@@ -465,7 +465,12 @@ def test_forms_without_a_valid_csrf_token_store_nothing(app, client, admin, samp
     for url, body in posts:
         answer = client.post(url, data=body)
         assert answer.status_code == 400, url
-        assert "The form expired, please submit it again." in answer.text
+        expected = (
+            "The form was sent without its security token. Reload the page and submit it again."
+            if token is None
+            else "The form expired, please submit it again."
+        )
+        assert expected in answer.text
     assert (
         reorder(
             client, {"group": sample.group, "ids": sample.links[::-1]}, token=token or ""
@@ -474,6 +479,21 @@ def test_forms_without_a_valid_csrf_token_store_nothing(app, client, admin, samp
     )
     assert stored_links(app) == before
     assert group_count(app) == groups
+
+
+def test_a_drag_without_a_csrf_token_gets_json(app, client, admin, sample):
+    body = {"group": sample.group, "ids": sample.links[::-1]}
+    answer = client.post(f"{ADMIN}/reorder", json=body)
+    assert (answer.status_code, answer.mimetype) == (400, "application/json")
+    assert answer.get_json()["error"] == {
+        "code": "csrf_missing",
+        "message": "The form was sent without its security token. "
+        "Reload the page and submit it again.",
+    }
+    stale = reorder(client, body, token="ImZha2Ui.ZmFrZQ.ZmFrZQ")
+    assert (stale.status_code, stale.mimetype) == (400, "application/json")
+    assert stale.get_json()["error"]["code"] == "csrf_failed"
+    assert order(app, sample.group) == sample.links
 
 
 def test_a_token_of_another_session_is_refused(app, client, make_user, admin, sample):
@@ -546,3 +566,91 @@ def test_the_widget_settings_offer_displays_and_groups(
     with app.app_context():
         settings = db.session.get(WidgetInstance, widget.id).settings
     assert settings == {"display": "jump", "group": str(sample.group)}
+
+
+# -- numbers: ASCII digits only ---------------------------------------------------------------
+
+UNICODE_DIGITS = ["١", "٣", "²", "①", "１"]
+
+
+@pytest.mark.parametrize("value", UNICODE_DIGITS)
+def test_a_logo_or_group_in_unicode_digits_is_refused(app, admin, auth, sample, value):
+    before = stored_links(app)
+    for field in ("logo", "group"):
+        answer = new_link(auth, sample.group, **{field: value})
+        assert answer.status_code == 400  # the form again, with the field's error
+        assert 'class="field__error"' in answer.text
+    assert stored_links(app) == before
+
+
+@pytest.mark.parametrize("value", UNICODE_DIGITS)
+def test_a_widget_group_in_unicode_digits_is_refused(app, admin, auth, place_widget, sample, value):
+    widget = place_widget("links.links", title="Liên kết website")
+    data = {
+        "title": "Liên kết website",
+        "region": "sidebar",
+        "visibility": "all",
+        "settings-display": "jump",
+        "settings-group": value,
+    }
+    answer = auth.post(f"/admin/widgets/{widget.id}", data)
+    assert answer.status_code == 200
+    assert "Choose a group from the list." in answer.text
+    with app.app_context():
+        assert db.session.get(WidgetInstance, widget.id).settings.get("group") != value
+
+
+# -- reordering is audited --------------------------------------------------------------------
+
+
+def audit_trail(app):
+    """``[(action, object id, summary, details)]`` of the plugin's audit entries, oldest first."""
+    with app.app_context():
+        query = select(AuditEntry).where(AuditEntry.action.startswith("links."))
+        rows = db.session.execute(query.order_by(AuditEntry.id)).scalars()
+        return [(e.action, e.object_id, e.summary, e.details) for e in rows]
+
+
+def test_moving_a_link_is_audited_and_a_move_past_the_end_is_not(app, client, admin, auth, sample):
+    first, hidden, last = sample.links
+    auth.post(f"{ADMIN}/{last}/move", {"direction": "up"}, form_url=f"{ADMIN}/")
+    auth.post(f"{ADMIN}/{first}/move", {"direction": "up"}, form_url=f"{ADMIN}/")  # already first
+    assert audit_trail(app) == [
+        (
+            "links.link.move",
+            last,
+            "Link “Bộ Chuyển đổi số” moved up",
+            {"group": sample.group, "position": 1},
+        )
+    ]
+
+
+def test_moving_a_group_is_audited(app, client, admin, auth, sample):
+    url = f"{ADMIN}/groups/{sample.group}/move"
+    auth.post(url, {"direction": "down"}, form_url=f"{ADMIN}/")
+    auth.post(url, {"direction": "down"}, form_url=f"{ADMIN}/")  # already last
+    assert audit_trail(app) == [
+        (
+            "links.group.move",
+            sample.group,
+            "Link group “Liên kết website” moved down",
+            {"position": 1},
+        )
+    ]
+
+
+def test_a_drag_is_audited_with_the_new_order(app, client, admin, sample):
+    first, hidden, last = sample.links
+    assert reorder(client, {"group": sample.group, "ids": [first, hidden, last]}).status_code == 200
+    assert audit_trail(app) == []  # the same order: nothing changed
+    assert reorder(client, {"group": sample.group, "ids": [last, first, hidden]}).status_code == 200
+    assert audit_trail(app) == [
+        (
+            "links.group.reorder",
+            sample.group,
+            "Links of the group “Liên kết website” reordered",
+            {"ids": [last, first, hidden]},
+        )
+    ]
+    assert reorder(client, {"group": sample.group, "ids": [last]}).status_code == 400
+    assert len(audit_trail(app)) == 1  # refused: nothing recorded

@@ -207,3 +207,17 @@ def test_bad_settings_are_refused_with_a_message_and_nothing_saved(
     with app.app_context():
         found = current_settings()
     assert (found.rule, found.address_window, found.rate_limit) == ("cookie", 24 * 3600, 30)
+
+
+@pytest.mark.parametrize("value", ["١", "٣", "²", "①", "１"])
+@pytest.mark.parametrize("field", ["address_hours", "rate_limit", "rate_minutes"])
+def test_numbers_in_unicode_digits_are_refused(app, client, signed_in, auth, field, value):
+    settings(app, rule="cookie")
+    signed_in("admin")
+    values = {"rule": "cookie", "address_hours": "24", "rate_limit": "30", "rate_minutes": "10"}
+    answer = auth.post("/admin/plugins/rating/settings", {**values, field: value})
+    assert answer.status_code == 200
+    assert "Enter a whole number, e.g. 10." in answer.text
+    with app.app_context():
+        found = current_settings()
+    assert (found.address_window, found.rate_limit, found.rate_window) == (24 * 3600, 30, 600)

@@ -130,13 +130,47 @@ def test_a_repeated_form_vote_is_a_clear_409_page_and_counts_nothing(app, client
     assert totals_in_db(app, article.id) == (1, 1, 2)
 
 
+@pytest.mark.parametrize(
+    ("locale", "missing_message", "expired_message"),
+    [
+        (
+            "en",
+            "The form was sent without its security token. Reload the page and submit it again.",
+            "The form expired, please submit it again.",
+        ),
+        (
+            "vi",
+            "Biểu mẫu được gửi đi mà không có mã bảo mật. Vui lòng tải lại trang và gửi lại.",
+            "Biểu mẫu đã hết hạn, vui lòng gửi lại.",
+        ),
+    ],
+)
+def test_the_script_gets_json_for_a_missing_or_forged_csrf_token(
+    app, client, stars, article, locale, missing_message, expired_message
+):
+    with app.app_context():
+        set_setting("locale", locale)
+        db.session.commit()
+    article_page(client, article)
+    missing = client.post(f"/rating/{article.id}", data={"stars": "5"}, headers=JSON)
+    assert (missing.status_code, missing.mimetype) == (400, "application/json")
+    assert missing.get_json() == {"error": {"code": "csrf_missing", "message": missing_message}}
+    forged = vote(client, article, "5", headers=JSON, token="IjAwMCI.forged.token")
+    assert (forged.status_code, forged.mimetype) == (400, "application/json")
+    assert forged.get_json() == {"error": {"code": "csrf_failed", "message": expired_message}}
+    assert totals_in_db(app, article.id) == (0, 0, 0)
+
+
 def test_a_form_without_its_csrf_token_or_with_a_forged_one_counts_nothing(
     app, client, stars, article
 ):
     article_page(client, article)  # the visitor's CSRF cookie is set
     missing = client.post(f"/rating/{article.id}", data={"stars": "5"}, headers=BROWSER)
     assert missing.status_code == 400
-    assert "The form expired, please submit it again." in missing.text
+    assert (
+        "The form was sent without its security token. Reload the page and submit it again."
+        in missing.text
+    )
     forged = vote(client, article, "5", token="IjAwMCI.forged.token")
     assert forged.status_code == 400
     stranger = app.test_client()  # another browser replaying this reader's token

@@ -277,6 +277,27 @@ def test_the_rate_limit_per_address_is_a_setting_and_counts_nothing_past_it(
     assert form_vote(reader(app, "198.51.100.61"), others[2], "4").status_code == 303
 
 
+@pytest.mark.parametrize(
+    ("rule", "refused"), [("cookie", "already_voted"), ("ip", "address_voted")]
+)
+def test_votes_refused_as_already_cast_take_nothing_from_the_quota(
+    app, stars, article, make_article, rule, refused
+):
+    settings(app, rule=rule, rate_limit=3, rate_minutes=10)
+    browser = reader(app, "198.51.100.70")
+    assert api_vote(browser, article, 4, JSON).status_code == 200
+    for _ in range(5):  # a reader clicking again and again, or a neighbour behind the address
+        again = api_vote(browser if rule == "cookie" else reader(app, "198.51.100.70"), article)
+        assert again.status_code == 409
+        assert again.get_json()["error"]["code"] == refused
+    others = [make_article(f"Bài {n}") for n in range(3)]
+    for target in others[:2]:  # two more votes: three in all, the quota
+        assert api_vote(browser, target, 5, JSON).status_code == 200
+    over = api_vote(browser, others[2], 5, JSON)
+    assert over.status_code == 429  # the fourth vote is one too many
+    assert totals_in_db(app, article.id) == (1, 1, 4)
+
+
 def test_the_default_rate_limit_is_thirty_votes_per_ten_minutes(app):
     with app.app_context():
         found = checked_settings({})

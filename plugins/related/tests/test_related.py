@@ -150,7 +150,7 @@ def test_at_most_count_articles_five_by_default(
     assert len(api_titles(client, main.id)) == 3
 
 
-@pytest.mark.parametrize("value", ["0", "21", "ba", "", "-4", "2.5"])
+@pytest.mark.parametrize("value", ["0", "21", "ba", "", "-4", "2.5", "٣", "²", "①", "１"])
 @pytest.mark.parametrize(
     ("locale", "message"),
     [
