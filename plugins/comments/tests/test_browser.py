@@ -105,6 +105,10 @@ def test_new_image_with_javascript_changes_the_challenge_without_a_reload(
     assert page.evaluate("window.stillTheSamePage") is True
     assert page.locator("textarea[name=body]").input_value() == "Đang viết"
     assert page.evaluate("document.activeElement.name") == "captcha_answer"
+    page.wait_for_function(  # the new src is set at once; the image arrives a moment later
+        "() => { const img = document.querySelector('[data-captcha-image]');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     assert page.evaluate("document.querySelector('[data-captcha-image]').naturalWidth") == 200
     page.locator("input[name=name]").fill("Người thử")
     page.locator("input[name=captcha_answer]").fill(answer_of(app, captcha_id(page)))
