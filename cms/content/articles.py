@@ -36,6 +36,7 @@ from cms.models import (
     utcnow,
 )
 from cms.models.content import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from cms.page_cache.tags import CHANGED_IDS
 from cms.paging import paginate as paginate  # re-exported with the content services
 from cms.paging import with_listing
 
@@ -182,7 +183,7 @@ def promote_due_articles() -> int:
             .where(Article.id.in_(ids), Article.status == "scheduled")
             .values(status="published")
             .returning(Article.id)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, **{CHANGED_IDS: ids})
         ).scalars()
     )  # another worker may have promoted some: each is told once, by whoever did it
     for row in (r for r in rows if r.id in promoted):

@@ -5,7 +5,8 @@ CLI, import, scheduler, plugins):
 
 - every ORM flush: the tags of each new, changed or deleted row
   (:func:`cms.page_cache.tags.row_tags`; ORM bulk ``UPDATE``/``DELETE`` of a
-  content model: everything);
+  content model: the rows its :data:`~cms.page_cache.tags.CHANGED_IDS`
+  execution option names and the lists, else everything);
 - every move of a generation counter (:mod:`cms.generations`: widget
   placement, plugin states, a plugin's widget cache);
 - :func:`invalidate`, for plugins.
@@ -34,7 +35,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from cms.extensions import db
 from cms.models import PageCachePurge, utcnow
-from cms.page_cache.tags import bulk_tags, generation_tags, row_tags
+from cms.page_cache.tags import CHANGED_IDS, bulk_tags, generation_tags, row_tags
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
 def _do_orm_execute(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
-    _pend(state.session, bulk_tags(state.bind_mapper.class_))
+    ids = state.execution_options.get(CHANGED_IDS)
+    _pend(state.session, bulk_tags(state.bind_mapper.class_, ids))
 
 
 def _after_commit(session: Session) -> None:

@@ -22,6 +22,7 @@ tag                     carried by                             invalidated by
 ``widget-type:<t>@<p>`` page ``p`` (``article:12``) showing a  ``widget_cache.invalidate`` with
                         per-page widget of type ``t``          ``pages``
 ``*``                   (everything)                           ``cms cache clear``, bulk statements
+                                                               that name no rows (:data:`CHANGED_IDS`)
 ======================  =====================================  =====================================
 """
 
@@ -51,6 +52,9 @@ _LAYOUT_MODELS = (Category, Setting, WidgetInstance, PluginState)
 #: Generation counters (:mod:`cms.generations`) whose move affects every page.
 #: (Pages and media are dropped row by row: :func:`row_tags`; their counters are not here.)
 _LAYOUT_GENERATIONS = ("plugins", "widgets", "settings", "categories")
+#: Execution option of an ORM bulk ``UPDATE``/``DELETE``: the ids of the rows it may
+#: change (a superset will do), so that only their pages and the lists are purged.
+CHANGED_IDS = "cms_changed_ids"
 #: Prefixes of generation counters named like the cache tags they stand for.
 _WIDGET_GENERATIONS = ("widget:", "widget-type:", "widget-plugin:")
 
@@ -112,16 +116,32 @@ def row_tags(obj: Any, change: str = "dirty") -> set[str]:
     return set()
 
 
-def bulk_tags(entity: Any) -> set[str]:
+def bulk_tags(entity: Any, ids: Iterable[int] | None = None) -> set[str]:
     """The tags an ORM-enabled bulk ``UPDATE``/``DELETE`` of ``entity`` invalidates.
 
-    Rows changed by one statement are not known one by one: any content
-    model means everything.
+    ``ids``: the ids of the rows the statement may change, when its caller
+    named them (the :data:`CHANGED_IDS` execution option); then an article,
+    tag or page statement purges those rows' pages and every listing (as
+    :func:`row_tags` does row by row, with ``lists`` standing for every
+    category's listings). Otherwise the rows are not known one by one: any
+    content model means everything. Raises :class:`ValueError` for an id
+    that is not a whole number.
     """
-    models = (Article, Tag, Page, Media, User, *_LAYOUT_MODELS)
-    if isinstance(entity, type) and issubclass(entity, models):
+    if not (
+        isinstance(entity, type)
+        and issubclass(entity, (Article, Tag, Page, Media, User, *_LAYOUT_MODELS))
+    ):
+        return set()
+    if ids is None:
         return {EVERYTHING}
-    return set()
+    numbers = sorted({int(row_id) for row_id in ids})
+    if issubclass(entity, Article):
+        return {LISTS, *(f"article:{number}" for number in numbers)}
+    if issubclass(entity, Tag):
+        return {LISTS, *(f"tag:{number}" for number in numbers)}
+    if issubclass(entity, Page):
+        return {LAYOUT, *(f"page:{number}" for number in numbers)}
+    return {EVERYTHING}
 
 
 def generation_tags(keys: Iterable[str]) -> set[str]:

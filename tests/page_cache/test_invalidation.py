@@ -6,13 +6,21 @@ cached page shows without the page carrying the tag the change drops.
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import insert
 
 from cms import testing
 from cms.content import save_article, save_page
+from cms.content.articles import promote_due_articles
 from cms.extensions import db
-from cms.models import Article, Page, PageCachePurge, utcnow
+from cms.models import Article, Page, PageCachePurge, Tag, utcnow
+from cms.page_cache.backends import EVERYTHING
+from cms.page_cache.record import LAYOUT, LISTS
+from cms.page_cache.tags import bulk_tags
+from cms.public import views
 from tests.page_cache.helpers import BROWSER, state
 
 
@@ -199,3 +207,35 @@ def test_a_process_without_the_page_cache_still_logs_its_purges(make_app):
         page_cache.invalidate("tag:7")
         after = db.session.execute(select(func.count()).select_from(PageCachePurge)).scalar()
     assert after == before + 1
+
+
+def test_promoting_a_due_article_drops_its_page_and_the_lists_only(app, client, make_article):
+    """Promotion is one bulk ``UPDATE`` naming its rows (``CHANGED_IDS``): the other
+    articles' pages stay cached, the lists show the promoted article at once."""
+    kept = make_article("Khánh thành cầu Suối Ngọc")
+    due = make_article(
+        "Lễ hội đường phố mùa thu", status="scheduled", published_at=utcnow() + timedelta(hours=1)
+    )
+    with app.app_context():
+        db.session.get_one(Article, due.id).published_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    views._last_promotion = time.monotonic()  # the next requests leave it to this test
+    article_url = f"/news/{kept.slug}"
+    for url in (article_url, "/"):
+        client.get(url, headers=BROWSER)
+        assert state(client.get(url, headers=BROWSER)) == "hit"
+    with app.app_context():
+        assert promote_due_articles() == 1
+        assert db.session.get_one(Article, due.id).status == "published"
+    assert state(client.get(article_url, headers=BROWSER)) == "hit"
+    home = client.get("/", headers=BROWSER)
+    assert state(home) == "miss"
+
+
+def test_a_bulk_statement_without_named_rows_drops_everything():
+    """Rows a bulk ``UPDATE`` changes are unknown unless its caller names them."""
+    assert bulk_tags(Article) == {EVERYTHING}
+    assert bulk_tags(Article, [3, 3, 5]) == {LISTS, "article:3", "article:5"}
+    assert bulk_tags(Tag, [2]) == {LISTS, "tag:2"}
+    assert bulk_tags(Page, [7]) == {LAYOUT, "page:7"}
+    assert bulk_tags(PageCachePurge, [1]) == set()
