@@ -41,7 +41,7 @@ from cms.api import auth as api_auth
 from cms.api.errors import ApiError, invalid, not_found, unauthorized
 from cms.audit import record
 from cms.content import public_filter
-from cms.errors import json_error
+from cms.errors import caller_wants_json, json_error
 from cms.extensions import db
 from cms.i18n import number
 from cms.models import Article
@@ -77,12 +77,6 @@ def public_article(article_id: int) -> Article | None:
     ).scalar()
 
 
-def _wants_json() -> bool:
-    """Whether the caller asked for JSON (the widget's script) rather than a page."""
-    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
-    return best == "application/json"
-
-
 def _set_voter_cookie(response: BaseResponse, value: str | None) -> None:
     """Give the browser its new voter cookie (the ``cookie`` rules), if a vote made one."""
     if value:
@@ -94,7 +88,7 @@ def _set_voter_cookie(response: BaseResponse, value: str | None) -> None:
 @bp.post("/rating/<int(max=2147483647):article_id>")
 def vote(article_id: int) -> Any:
     """The widget's form: ``stars`` (1 to 5) for a public article; see the module docstring."""
-    wants_json = _wants_json()
+    wants_json = caller_wants_json()  # the widget's script asks for JSON
     article = public_article(article_id)
     if article is None:
         if wants_json:
