@@ -4,8 +4,10 @@
 the results folder ``OUT``:
 
 - ``runs.tsv``: one line per wrk run: ``part round target path file
-  views_before views_after`` (tab-separated; ``part`` is ``main``, ``small`` or
-  ``big``; the views are ``-`` except for the article served from the page cache);
+  views_before views_after`` (tab-separated; ``part`` is ``main``, ``small``,
+  ``big``, or ``without`` and ``with`` (the site without and with the plugin whose
+  cost is measured); the views are ``-`` except for the article served from the
+  page cache, and ``off`` there when no plugin counts views on that site);
 - ``raw/*.txt``: wrk's output (``--latency``, plus ``Requests sent: N`` from
   ``bench/sent.lua``);
 - ``memory.tsv``: ``part server pid rss_kb`` per gunicorn worker;
@@ -40,6 +42,8 @@ YARDSTICK = "baseline-article"
 BUDGETS = (("article-cached", 1.0, 25.0), ("article", 0.25, 100.0))
 #: DESIGN.md section 5: a page at 100,000 articles costs at most this times its cost at 100.
 SCALE_BUDGET = 1.5
+#: A plugin's cost on the article page: req/s with it at least this times without it.
+PLUGIN_BUDGET = 0.9
 #: Milliseconds per unit of a wrk duration.
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 #: What each target is, for the tables.
@@ -93,6 +97,8 @@ class Run:
     wrk: Wrk | None
     views_before: int | None
     views_after: int | None
+    #: Whether the site counts views (``off`` in ``runs.tsv``: the stats plugin is disabled).
+    counts_views: bool = True
 
 
 def to_ms(text: str) -> float | None:
@@ -142,6 +148,7 @@ def read_runs(out: Path) -> list[Run]:
                     wrk=parse_wrk(text),
                     views_before=_count(row["views_before"]),
                     views_after=_count(row["views_after"]),
+                    counts_views=row["views_before"] != "off",
                 )
             )
     return runs
@@ -276,6 +283,9 @@ def views_check(runs: Iterable[Run]) -> list[str]:
         if run.target != "article-cached" or run.wrk is None:
             continue
         where = f"  {run.part} round {run.round}"
+        if not run.counts_views:
+            lines.append(f"{where}: not counted (the stats plugin, which counts views, is off)")
+            continue
         if run.views_before is None or run.views_after is None:
             lines.append(f"{where}: views not read: MISMATCH (cannot check)")
             continue
@@ -395,7 +405,42 @@ def machine() -> str:
     )
 
 
-def summary(out: Path, duration: str, rounds: str, connections: str) -> str:
+def plugin_part(runs: list[Run], plugin: str) -> list[str]:
+    """The article page with ``plugin`` against the same site without it, per round."""
+    without, with_ = by_target(runs, "without"), by_target(runs, "with")
+    if not plugin or not without or not with_:
+        return []
+    lines = [
+        "",
+        f"Cost of the plugin '{plugin}': the article page on a copy of the site with it "
+        "enabled against one without it, measured in the same rounds (the order swaps "
+        f"every round). Ratio = median of per-round req/s(with) / req/s(without); "
+        f"budget >= {PLUGIN_BUDGET}x (within {100 - PLUGIN_BUDGET * 100:.0f} %).",
+    ]
+    rows, loud = [], []
+    for target in ("article-cached", "article"):
+        off, on = without.get(target, []), with_.get(target, [])
+        ratio = per_round_ratio(on, off, lambda w: w.rps)
+        rows.append(
+            [
+                LABELS.get(target, target),
+                fmt(median(r.wrk.rps for r in off if r.wrk)),
+                fmt(median(r.wrk.rps for r in on if r.wrk)),
+                fmt(median(r.wrk.p99 for r in off if r.wrk), 2),
+                fmt(median(r.wrk.p99 for r in on if r.wrk), 2),
+                fmt(ratio, 2, "x"),
+                "within budget"
+                if ratio is not None and ratio >= PLUGIN_BUDGET
+                else "NOT WITHIN BUDGET",
+            ]
+        )
+        loud += faults(target, off) + faults(target, on)
+    header = ["target", "req/s without", "req/s with", "p99 without", "p99 with", "ratio", ""]
+    lines += ["", *table(header, rows)]
+    return lines + (["", *loud] if loud else [])
+
+
+def summary(out: Path, duration: str, rounds: str, connections: str, plugin: str = "") -> str:
     """The whole summary of the run in ``out``."""
     runs = read_runs(out)
     chosen = {}
@@ -417,6 +462,7 @@ def summary(out: Path, duration: str, rounds: str, connections: str) -> str:
         "",
         *main_part(runs),
         *scale_part(runs, chosen),
+        *plugin_part(runs, plugin),
         *memory(out),
         *pages(chosen),
     ]
@@ -432,8 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", default="?")
     parser.add_argument("--rounds", default="?")
     parser.add_argument("--connections", default="?")
+    parser.add_argument("--plugin", default="", help="the plugin whose cost was measured")
     args = parser.parse_args(argv)
-    text = summary(args.out, args.duration, args.rounds, args.connections)
+    text = summary(args.out, args.duration, args.rounds, args.connections, args.plugin)
     (args.out / "summary.txt").write_text(text, encoding="utf-8")
     sys.stdout.write(text)
     return 0

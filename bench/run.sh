@@ -5,7 +5,8 @@
 # Knobs: DURATION (10s, per target and round), ROUNDS (5), SCALE_ROUNDS (3: rounds of
 # the 100,000-article part), CONNECTIONS (32), BIG (1; 0 skips the 100,000-article
 # part), PORT (8765: ports PORT..PORT+6), PLUGINS ("clock": the plugins left enabled on
-# the demo site, "all" for every bundled one).
+# the demo site, "all" for every bundled one), PLUGIN_COST ("stats": the plugin whose
+# cost is measured with and without it, ports PORT+7..PORT+10; "" skips that part).
 # Every server listens on 127.0.0.1 only; everything started here is stopped
 # on exit and the temporary instances are removed.
 set -euo pipefail
@@ -20,6 +21,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 BIG=${BIG:-1}
 PORT=${PORT:-8765}
 PLUGINS=${PLUGINS:-clock}
+PLUGIN_COST=${PLUGIN_COST-stats}
 SMALL_ARTICLES=100
 BIG_ARTICLES=100000
 BIG_VIEWS=1000000
@@ -106,18 +108,30 @@ drain() {
   sleep 1
 }
 
+# Parts whose site counts views (the stats plugin enabled): their cached article's
+# views are read before and after each run. Views are a plugin's feature, not the core's.
+declare -A COUNTS_VIEWS=()
+
+# counts_views INSTANCE: whether the stats plugin, which counts views, is enabled there.
+counts_views() {
+  CMS_INSTANCE_DIR=$1 $BIN/cms plugins list | awk '$1 == "stats" && $3 == "enabled" {f = 1} END {exit !f}'
+}
+
 # measure PART ROUND TARGET BASE PATH CHOSEN_JSON: one wrk run, one line in runs.tsv.
 measure() {
   local part=$1 round=$2 target=$3 base=$4 path=$5 chosen=$6
   local file=raw/$part-r$round-$target.txt before=- after=-
-  if [ "$target" = article-cached ]; then
+  local counted=${COUNTS_VIEWS[$part]:-}
+  if [ "$target" = article-cached ] && [ -z "$counted" ]; then
+    before=off after=off # no plugin counts views on this site
+  elif [ "$target" = article-cached ]; then
     before=$($PY bench/targets.py views "$base" "$chosen")
   fi
   # --timeout 30s (gunicorn's worker timeout): slow answers stay in the latency figures.
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency --timeout 30s -s bench/sent.lua \
     -H "User-Agent: $UA" "$base$path" > "$OUT/$file" 2>&1 || echo "wrk failed: $base$path" >&2
   drain "$base"
-  if [ "$target" = article-cached ]; then
+  if [ "$target" = article-cached ] && [ -n "$counted" ]; then
     sleep 3 # the store writes buffered counters every second
     after=$($PY bench/targets.py views "$base" "$chosen")
   fi
@@ -155,6 +169,24 @@ if [ "$PLUGINS" != all ]; then
   done < <(CMS_INSTANCE_DIR=$WORK/demo $BIN/cms plugins list)
 fi
 note "Plugins enabled: $(CMS_INSTANCE_DIR=$WORK/demo $BIN/cms plugins list | awk '$3 == "enabled" {print $1}' | xargs)"
+
+if counts_views "$WORK/demo"; then
+  COUNTS_VIEWS[main]=1 COUNTS_VIEWS[small]=1 COUNTS_VIEWS[big]=1
+fi
+
+if [ -n "$PLUGIN_COST" ]; then
+  if CMS_INSTANCE_DIR=$WORK/demo $BIN/cms plugins list | awk -v p="$PLUGIN_COST" '$1 == p {f = 1} END {exit !f}'; then
+    cp -a "$WORK/demo" "$WORK/without"
+    cp -a "$WORK/demo" "$WORK/with"
+    CMS_INSTANCE_DIR=$WORK/without $BIN/cms plugins disable "$PLUGIN_COST" >> "$OUT/setup.log" 2>&1
+    CMS_INSTANCE_DIR=$WORK/with $BIN/cms plugins enable "$PLUGIN_COST" >> "$OUT/setup.log" 2>&1
+    counts_views "$WORK/without" && COUNTS_VIEWS[without]=1
+    counts_views "$WORK/with" && COUNTS_VIEWS[with]=1
+  else
+    note "Skipped the plugin-cost part: there is no plugin named '$PLUGIN_COST'."
+    PLUGIN_COST=
+  fi
+fi
 
 if [ "$BIG" = 1 ]; then
   if $BIN/cms bench-data --help >/dev/null 2>&1; then
@@ -317,5 +349,50 @@ if [ "$BIG" = 1 ]; then
   memory big "cms (page cache off)" "$BIG_NOCACHE_PID"
 fi
 
-$PY bench/report.py "$OUT" --duration "$DURATION" --rounds "$ROUNDS, SCALE_ROUNDS=$SCALE_ROUNDS" --connections "$CONNECTIONS"
+# Part 3: the article page with and without one plugin (PLUGIN_COST), interleaved: each
+# round measures both sites, in an order that swaps every round.
+if [ -n "$PLUGIN_COST" ]; then
+  WITHOUT_CACHE=http://127.0.0.1:$((PORT + 7))
+  WITHOUT_NOCACHE=http://127.0.0.1:$((PORT + 8))
+  WITH_CACHE=http://127.0.0.1:$((PORT + 9))
+  WITH_NOCACHE=http://127.0.0.1:$((PORT + 10))
+  start without-cache $((PORT + 7)) "$WORK/without"
+  WITHOUT_PIDS=("$STARTED")
+  start without-nocache $((PORT + 8)) "$WORK/without" CMS_PAGE_CACHE=0
+  WITHOUT_PIDS+=("$STARTED")
+  start with-cache $((PORT + 9)) "$WORK/with"
+  WITH_PIDS=("$STARTED")
+  start with-nocache $((PORT + 10)) "$WORK/with" CMS_PAGE_CACHE=0
+  WITH_PIDS+=("$STARTED")
+  for url in "$WITHOUT_CACHE" "$WITHOUT_NOCACHE" "$WITH_CACHE" "$WITH_NOCACHE"; do
+    wait_up "$url/healthz"
+  done
+  for url in "$WITHOUT_CACHE" "$WITH_CACHE" "$WITHOUT_NOCACHE" "$WITH_NOCACHE"; do
+    check "$url" "$ARTICLE"
+  done
+  echo "Plugin part: the article page without and with $PLUGIN_COST, $ROUNDS rounds of $DURATION each"
+  for round in $(seq "$ROUNDS"); do
+    note "load average before plugin round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
+    for url in "$WITHOUT_CACHE" "$WITH_CACHE" "$WITHOUT_NOCACHE" "$WITH_NOCACHE"; do
+      warm_up "$url$ARTICLE"
+    done
+    sleep 3
+    sides=(without with)
+    if [ $((round % 2)) = 0 ]; then sides=(with without); fi
+    for target in article-cached article; do
+      for side in "${sides[@]}"; do
+        if [ "$side" = with ]; then cached=$WITH_CACHE uncached=$WITH_NOCACHE
+        else cached=$WITHOUT_CACHE uncached=$WITHOUT_NOCACHE; fi
+        if [ "$target" = article-cached ]; then url=$cached; else url=$uncached; fi
+        measure "$side" "$round" "$target" "$url" "$ARTICLE" "$OUT/targets-main.json"
+      done
+    done
+  done
+  memory with "cms with $PLUGIN_COST (page cache on)" "${WITH_PIDS[0]}"
+  memory without "cms without $PLUGIN_COST (page cache on)" "${WITHOUT_PIDS[0]}"
+  stop "${WITHOUT_PIDS[@]}" "${WITH_PIDS[@]}"
+fi
+
+$PY bench/report.py "$OUT" --plugin "$PLUGIN_COST" \
+  --duration "$DURATION" --rounds "$ROUNDS, SCALE_ROUNDS=$SCALE_ROUNDS" --connections "$CONNECTIONS"
 echo "Raw wrk outputs and this summary: $OUT"
