@@ -23,6 +23,12 @@ the same field. A machine
 that reads the language can solve it: it keeps the form usable without
 sight at the cost of some strength, which is why it is a setting.
 
+The challenge also times the HTML form (setting ``min_fill_seconds``): the
+form counts as opened when its challenge was made, the time signed into the
+id (:func:`age`). A robot cannot keep an old time to skip the wait: the
+challenge is bound to the visitor's address, answers once and expires, and
+every new form or new image starts the clock again.
+
 Testing mode (``CMS_TESTING=1`` with ``CMS_CAPTCHA_TEST_ANSWER``) fixes the
 image's answer; the core ignores that variable outside testing mode.
 """
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -135,18 +142,40 @@ def new_challenge(address: str, settings: CommentSettings) -> Challenge:
     return Challenge(signed, url_for("comments.captcha_image", captcha_id=signed), question)
 
 
-def _read(captcha_id: str) -> tuple[str, int, str] | None:
-    """``(nonce, length, address tag)`` of a well-signed, unexpired id, else ``None``."""
+def _read_timed(captcha_id: str) -> tuple[str, int, str, float] | None:
+    """``(nonce, length, address tag, made at)`` of a well-signed, unexpired id, else ``None``.
+
+    ``made at``: seconds since the epoch when the challenge was made (signed).
+    """
     if not isinstance(captcha_id, str) or not captcha_id or len(captcha_id) > ID_MAX:
         return None
     try:
-        value = _serializer().loads(captcha_id, max_age=TTL)
+        value, made = _serializer().loads(captcha_id, max_age=TTL, return_timestamp=True)
     except (SignatureExpired, BadSignature):
         return None
     match value:
         case [str(nonce), int(length), str(tag)] if 4 <= length <= 6:
-            return nonce, length, tag
+            return nonce, length, tag, made.timestamp()
     return None
+
+
+def _read(captcha_id: str) -> tuple[str, int, str] | None:
+    """``(nonce, length, address tag)`` of a well-signed, unexpired id, else ``None``."""
+    found = _read_timed(captcha_id)
+    return found[:3] if found else None
+
+
+def age(captcha_id: str | None, address: str) -> float | None:
+    """Seconds since challenge ``captcha_id`` was made for a visitor at ``address``.
+
+    The HTML form's fill time. ``None`` for a missing, badly signed or expired
+    challenge, or one made for another address; reading it burns nothing
+    (:func:`check` then refuses what must be refused).
+    """
+    found = _read_timed(captcha_id or "")
+    if found is None or not hmac.compare_digest(found[2], _address_tag(address)):
+        return None
+    return time.time() - found[3]
 
 
 def solution(captcha_id: str) -> str | None:

@@ -33,7 +33,7 @@ from cms.public.urls import article_url
 from cms.themes import render
 from cms.visitor_csrf import live_render
 from plugins.comments import captcha
-from plugins.comments.forms import FIELDS, HONEYPOT, CommentForm, new_form, seconds_open
+from plugins.comments.forms import FIELDS, HONEYPOT, CommentForm, new_form
 from plugins.comments.listing import Node, thread
 from plugins.comments.models import CommentsComment
 from plugins.comments.posting import Draft, Refused, submit
@@ -111,10 +111,9 @@ def post(article_id: int) -> Any:
     address = current_visitor().address
     values = {name: str(request.form.get(name, "")) for name in FIELDS}
     parent = reply_target(article.id, values["parent_id"], settings)
-    started = request.form.get("started")
 
     def again(status: int, errors: dict[str, str], message: str = "", **kw: Any) -> Any:
-        form = new_form(article.id, address, settings, values, errors, message, started)
+        form = new_form(article.id, address, settings, values, errors, message)
         return _form_page(article, form, parent, settings, status, **kw)
 
     if request.form.get("action") == "new_image":
@@ -126,10 +125,10 @@ def post(article_id: int) -> Any:
     if request.form.get(HONEYPOT):
         captcha.burn(request.form.get("captcha_id"))  # any attempt burns it
         return again(422, {}, _("Your comment could not be accepted."))
-    opened = seconds_open(started, article.id)
-    if opened is None:
-        started = None  # a new stamp: the reader sends the form again
-    if opened is None or opened < settings.min_fill_seconds:
+    # The fill time is the age of the challenge (signed, this visitor's, single-use);
+    # a missing or invalid one is refused by the captcha check below.
+    opened = captcha.age(request.form.get("captcha_id"), address)
+    if opened is not None and opened < settings.min_fill_seconds:
         captcha.burn(request.form.get("captcha_id"))
         message = _("Please take a moment to check your comment, then send it again.")
         return again(422, {}, message)

@@ -13,6 +13,7 @@ from plugins.comments.models import CommentsComment
 from plugins.comments.moderation import set_status
 from plugins.comments.tests.helpers import (
     BROWSER,
+    answer_of,
     form_of,
     image_url_of,
     rows,
@@ -84,8 +85,36 @@ def test_a_form_sent_too_fast_is_refused_then_accepted(app, client, thread, arti
         assert response.status_code == 422
         assert "Please take a moment" in response.text
         assert form_of(response.text)["body"] == "Nhanh quá"
-        traveller.shift(timedelta(seconds=2))
+        traveller.shift(timedelta(seconds=3))  # the new challenge's own fill time
         assert send(client, app, article, page=response.text).status_code == 303
+    assert len(rows(app)) == 1
+
+
+def test_an_old_form_cannot_lend_its_fill_time_to_a_new_challenge(app, client, thread, article):
+    """The fill time is the challenge's age: no stamp of an old form can be replayed."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        old = form_of(client.get(f"/news/{article.slug}").text)
+        traveller.shift(timedelta(minutes=5))
+        page = client.get(f"/news/{article.slug}").text
+        fresh = form_of(page)
+        replayed = {**fresh, **{k: v for k, v in old.items() if k not in fresh}}
+        if "started" in old:  # the old design's stamp, five minutes old
+            replayed["started"] = old["started"]
+        data = {
+            **replayed,
+            "name": "Máy",
+            "body": "Gửi ngay",
+            "captcha_answer": answer_of(app, fresh["captcha_id"]),
+        }
+        response = client.post(f"/comments/{article.id}", data=data)
+        assert response.status_code == 422
+        assert "Please take a moment" in response.text
+        # An old challenge cannot be replayed either: it answers once.
+        traveller.shift(timedelta(seconds=5))
+        data = {**data, "captcha_id": old["captcha_id"]}
+        data["captcha_answer"] = answer_of(app, old["captcha_id"])
+        assert client.post(f"/comments/{article.id}", data=data).status_code == 303
+        assert client.post(f"/comments/{article.id}", data=data).status_code == 422
     assert len(rows(app)) == 1
 
 
