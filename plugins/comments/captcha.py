@@ -13,8 +13,11 @@ in the shared store (:meth:`cms.store.Store.claim`, with a time to live), so
 every worker and host refuses it afterwards, also across a Redis outage (a
 claim fails closed while Redis is unreachable); it also expires after
 :data:`TTL` seconds. Answers are compared case-insensitively, in constant
-time. The image is drawn (``captcha``, with Pillow) only when its URL is
-asked for.
+time. The image is drawn (``captcha``'s drawing, with Pillow) only when its
+URL is asked for, and the same every time for the same challenge
+(:mod:`plugins.comments.drawing`, seeded from the nonce and the secret): a
+reader of images cannot average several drawings of one challenge; "New
+image" makes a new challenge.
 
 The accessible alternative (setting ``captcha_alternative = "question"``) is
 five numbers from 1 to 9 written as words in the site's language, to be
@@ -39,15 +42,14 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from io import BytesIO
 
-from captcha.image import ImageCaptcha
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from cms import store
+from plugins.comments.drawing import SeededDrawing
 from plugins.comments.privacy import address_hash, secret
 from plugins.comments.settings import CommentSettings
 
@@ -228,12 +230,18 @@ def burn(captcha_id: str | None) -> None:
         store.claim(_used_key(found[0]), TTL + 60)
 
 
+def _drawing_seed(nonce: str) -> bytes:
+    return hmac.new(secret(), f"captcha-drawing\x00{nonce}".encode(), "sha256").digest()
+
+
 def draw(captcha_id: str, settings: CommentSettings) -> bytes | None:
-    """The PNG of a challenge not yet answered, drawn now; ``None`` for an unknown one."""
+    """The PNG of a challenge not yet answered; ``None`` for an unknown one.
+
+    Drawn now, identical bytes at every request for the same challenge and size.
+    """
     found = _read(captcha_id)
     if found is None or store.get(_used_key(found[0])):
         return None
     nonce, length, _tag = found
-    image = ImageCaptcha(width=settings.captcha_width, height=settings.captcha_height)
-    buffer: BytesIO = image.generate(image_answer(nonce, length), format="png")
-    return buffer.getvalue()
+    drawing = SeededDrawing(settings.captcha_width, settings.captcha_height, _drawing_seed(nonce))
+    return drawing.png(image_answer(nonce, length))
