@@ -149,7 +149,7 @@ def _read_timed(captcha_id: str) -> tuple[str, int, str, float] | None:
 
     ``made at``: seconds since the epoch when the challenge was made (signed).
     """
-    if not isinstance(captcha_id, str) or not captcha_id or len(captcha_id) > ID_MAX:
+    if not isinstance(captcha_id, str) or not captcha_id.isascii() or len(captcha_id) > ID_MAX:
         return None
     try:
         value, made = _serializer().loads(captcha_id, max_age=TTL, return_timestamp=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from cms.extensions import db
 from cms.paging import PAGE_MAX
 from cms.plugins import registry
@@ -175,3 +179,33 @@ def test_pages_past_the_last_answer_as_the_core_lists_do(app, client, article, t
         assert core.get_json() == ours.get_json()
     assert client.get(f"/api/v1/articles/{article.id}/comments?page=1").get_json()["total"] == 1
     assert client.get(f"/comments/{article.id}?page=1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "email", "body", "parent_id", "captcha_id", "captcha_answer"]
+)
+@pytest.mark.parametrize("bad", ["a\\u0000b", "a\\ud800b", "\\udcff"], ids=["nul", "hi", "lo"])
+def test_a_nul_or_a_lone_surrogate_in_any_field_is_a_json_error(
+    app, api_client, article, field, bad
+):
+    reader = api_client(None)
+    found = challenge(reader)
+    body = {
+        "name": "A",
+        "email": "a@example.org",
+        "body": "B",
+        "parent_id": None,
+        "captcha_id": found["captcha_id"],
+        "captcha_answer": answer_of(app, found["captcha_id"]),
+    }
+    raw = json.dumps(body).replace(json.dumps(body[field]), f'"{bad}"', 1)
+    response = reader.post(
+        f"/api/v1/articles/{article.id}/comments", data=raw, content_type="application/json"
+    )
+    assert response.status_code == 422, response.text
+    assert field in response.get_json()["error"]["fields"]
+    assert rows(app) == []
+    previous = reader.post(
+        "/api/v1/captcha", data=f'{{"previous": "{bad}"}}', content_type="application/json"
+    )
+    assert previous.status_code == 422

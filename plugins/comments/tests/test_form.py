@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
+import pytest
 import time_machine
 
 from cms.extensions import db
@@ -331,3 +333,49 @@ def test_a_hostile_email_is_refused_and_never_shown(app, client, thread, article
     settings(app, moderation="approved")
     send(client, app, article, email="an@example.org", body="Hiện công khai")
     assert "an@example.org" not in client.get(f"/news/{article.slug}").text
+
+
+@pytest.mark.parametrize("bad", [b"%00", b"%FF%FE"], ids=["nul", "not-utf8"])
+@pytest.mark.parametrize(
+    "field", ["name", "email", "body", "parent_id", "captcha_id", "captcha_answer"]
+)
+def test_a_nul_or_bytes_that_are_not_utf8_in_any_field_lose_nothing_typed(
+    app, client, thread, article, quick, field, bad
+):
+    """Never the site's generic 400: accepted repaired, or the form again with the rest kept."""
+    page = client.get(f"/news/{article.slug}", headers=BROWSER).text
+    fields = form_of(page)
+    typed = {
+        **fields,
+        "name": "Trần Thị Hoa",
+        "email": "hoa@example.org",
+        "body": "Ý kiến về quy hoạch",
+        "parent_id": "",
+        "captcha_answer": answer_of(app, fields["captcha_id"]),
+    }
+    encoded = {key: quote(value, safe="").encode() for key, value in typed.items()}
+    value, half = typed[field], len(typed[field]) // 2  # between two characters
+    encoded[field] = (
+        quote(value[:half], safe="").encode() + bad + quote(value[half:], safe="").encode()
+    )
+    raw = b"&".join(key.encode() + b"=" + value for key, value in encoded.items())
+    response = client.post(
+        f"/comments/{article.id}",
+        data=raw,
+        content_type="application/x-www-form-urlencoded",
+        headers=BROWSER,
+    )
+    assert response.status_code in (303, 422), response.text[:300]
+    if response.status_code == 303:
+        [row] = rows(app)
+        for value in (row.name, row.email or "", row.body):
+            assert "\x00" not in value
+        assert row.body.replace("\ufffd", "") == "Ý kiến về quy hoạch"
+    else:
+        again = form_of(response.text)
+        kept = {"name": "Trần Thị Hoa", "email": "hoa@example.org", "body": "Ý kiến về quy hoạch"}
+        for name, value in kept.items():
+            if name != field:
+                assert again[name] == value
+        assert "\x00" not in response.text
+        assert rows(app) == []
