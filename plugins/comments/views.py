@@ -120,8 +120,10 @@ def post(article_id: int) -> Any:
     values = {name: str(sent.get(name, "")) for name in FIELDS}
     parent = reply_target(article.id, values["parent_id"], settings)
 
-    def again(status: int, errors: dict[str, str], message: str = "", **kw: Any) -> Any:
-        form = new_form(article.id, address, settings, values, errors, message)
+    def again(
+        status: int, errors: dict[str, str], message: str = "", focus: str = "", **kw: Any
+    ) -> Any:
+        form = new_form(article.id, address, settings, values, errors, message, focus)
         return _form_page(article, form, parent, settings, status, **kw)
 
     if sent.get("action") == "new_image":
@@ -129,7 +131,7 @@ def post(article_id: int) -> Any:
             message = _("Too many images were asked for. Please wait a minute.")
             return again(429, {}, message, headers={"Retry-After": "60"})
         captcha.burn(sent.get("captcha_id"))
-        return again(200, {})
+        return again(200, {}, focus="captcha_answer")
     if sent.get(HONEYPOT):
         captcha.burn(sent.get("captcha_id"))  # any attempt burns it
         return again(422, {}, _("Your comment could not be accepted."))
