@@ -8,7 +8,10 @@ request hook and refuses it:
 - a path holding a NUL, another forbidden character (:data:`FORBIDDEN_CHARS`)
   or bytes that are not UTF-8 names nothing: 404;
 - a query string or a form (URL-encoded or multipart text fields, file names
-  included) holding a NUL or bytes that are not UTF-8: 400;
+  included) holding a NUL or bytes that are not UTF-8: 400, unless the view
+  is marked with :func:`repairs_form` (a form whose refusal would lose what a
+  reader typed, such as a comment): that view reads :func:`repaired_form`
+  instead, NULs removed and bytes that are not UTF-8 replaced by U+FFFD;
 - a header or cookie holding a NUL or bytes that are not UTF-8: 400. Browsers
   send headers in ASCII (a ``User-Agent`` or ``Referer`` included, whose
   other characters they percent-encode), so only a broken or hostile client
@@ -26,10 +29,11 @@ values are not refused: the content services and the storage guard
 from __future__ import annotations
 
 import logging
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
 from urllib.parse import parse_qsl
 
-from flask import Flask, Request, Response, abort, request
+from flask import Flask, Request, Response, abort, current_app, request
 from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.datastructures import Headers, MultiDict
@@ -41,6 +45,10 @@ from cms.models.types import has_forbidden
 from cms.themes import render
 
 log = logging.getLogger(__name__)
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+#: Attribute of a view function marked by :func:`repairs_form`.
+REPAIRS_FORM = "cms_repairs_form"
 
 #: The form encodings whose text fields are checked.
 FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -268,8 +276,38 @@ def passes_without_a_form(environ: dict[str, Any]) -> bool:
     return True
 
 
+def repairs_form(view: _View) -> _View:
+    """Mark ``view`` as taking forms with NULs or bytes that are not UTF-8 (see the module).
+
+    Put it under the route decorator. The view must read :func:`repaired_form`
+    (never ``request.form`` directly for what it stores or shows); the path,
+    query, headers and cookies are still checked as for every view.
+    """
+    setattr(view, REPAIRS_FORM, True)
+    return view
+
+
+def repaired_form() -> MultiDict[str, str]:
+    """The request's form with every NUL removed from names and values.
+
+    Bytes that are not UTF-8 were already decoded as U+FFFD by the form
+    parser (:class:`StrictFormDataParser`), so every value can be shown and stored.
+    """
+    return MultiDict(
+        [
+            (key.replace("\x00", ""), value.replace("\x00", ""))
+            for key, value in request.form.items(multi=True)
+        ]
+    )
+
+
+def _repairs_form() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, REPAIRS_FORM, False))
+
+
 def _check_form() -> None:
-    if request.mimetype not in FORM_MIMETYPES:
+    if request.mimetype not in FORM_MIMETYPES or _repairs_form():
         return
     form = request.form
     if getattr(form, "invalid_encoding", False):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -367,7 +367,9 @@ def read_json_object() -> dict[str, Any]:
     415 unless the Content-Type is JSON; 413 over ``API_MAX_JSON_BYTES`` (by
     Content-Length and by what actually arrives); 400 for bytes that are not
     UTF-8, text that is not JSON, and JSON that is not an object; 422 naming
-    each field that holds U+0000 (which no database column can store).
+    each field that holds U+0000 (which no database column can store) or a
+    lone surrogate (``"\\ud800"``: JSON escapes it, but it is not Unicode text
+    and cannot be encoded, stored or signed).
     """
     if not is_json_mimetype(request.mimetype):
         raise ApiError(415, _("Send the body as JSON (Content-Type: application/json)."))
@@ -391,8 +393,41 @@ def read_json_object() -> dict[str, Any]:
     holding_nul = [key for key, value in data.items() if _holds_nul(key) or _holds_nul(value)]
     if holding_nul:
         message = _("This holds a NUL character (U+0000), which cannot be stored; remove it.")
-        raise invalid({key.replace("\x00", "\\u0000"): message for key in holding_nul})
+        raise invalid({_shown_key(key): message for key in holding_nul})
+    broken = [
+        key for key, value in data.items() if _holds_surrogate(key) or _holds_surrogate(value)
+    ]
+    if broken:
+        message = _(
+            "This holds a lone surrogate (an escape such as \\ud800), which is not text "
+            "and cannot be stored; remove it."
+        )
+        raise invalid({_shown_key(key): message for key in broken})
     return data
+
+
+def _shown_key(key: str) -> str:
+    """A field name as an error names it: NUL and lone surrogates written as escapes."""
+    return key.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string of a decoded JSON value, keys included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _holds_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds a lone surrogate (U+D800 to U+DFFF) in any string."""
+    return any(_SURROGATE.search(text) for text in _strings(value))
 
 
 def _holds_nul(value: Any) -> bool:
@@ -438,7 +473,9 @@ def parse_fields(resource: Resource, data: Mapping[str, Any], *, creating: bool)
     return values
 
 
-_DIGITS = re.compile(r"[0-9]{1,10}")
+_DIGITS = re.compile(r"[0-9]+")
+#: A lone surrogate: what ``json.loads`` makes of ``"\\ud800"``, not encodable as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def single_arg(name: str) -> str | None:
@@ -455,11 +492,17 @@ def single_arg(name: str) -> str | None:
 
 
 def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
-    """A whole-number query parameter within range; a 400 otherwise."""
+    """A whole-number query parameter within range; a 400 otherwise.
+
+    ASCII digits only, at most as many as ``maximum`` has (so the work stays
+    bounded whatever is sent, and a list's ``Integer(1, PAGE_MAX)`` page
+    reads as the core lists' ``page`` does).
+    """
     raw = single_arg(name)
     if raw is None:
         return default
-    if not _DIGITS.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+    digits = len(str(maximum))
+    if len(raw) > digits or not _DIGITS.fullmatch(raw) or not minimum <= int(raw) <= maximum:
         raise bad_request(
             _(
                 "The parameter %(name)s must be a whole number from %(minimum)d to %(maximum)d.",

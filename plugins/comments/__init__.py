@@ -4,10 +4,12 @@ The ``comments.thread`` live block, placed in ``article_footer``, lists an
 article's approved comments (oldest first, with replies) and the form: name,
 optional email (never shown), text, and an image captcha drawn on the server
 (:mod:`plugins.comments.captcha`). Spam defences besides: a honeypot, a
-least fill time, rate limits per address and per article in the shared store,
-repeats refused, many links held for moderation. Editors moderate in the back
-office (a pending count in the menu and on the dashboard) and the API; the
-count of approved comments shows in the article's meta line.
+least fill time (the age of the form's challenge: signed, bound to the
+visitor, single-use, so no old time can be replayed), rate limits per
+address and per article in the shared store, repeats refused, many links
+held for moderation. Editors moderate in the back office (a pending count
+in the menu and on the dashboard) and the API; the count of approved
+comments shows in the article's meta line.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from cms.api.validation import Choice, Field, Integer, Reference, Text
+from cms.paging import PAGE_MAX
 from cms.plugins import AdminView, ApiRoute, Plugin
 from plugins.comments.admin import edit_comment, erase, moderate, queue
 from plugins.comments.api import (
@@ -74,7 +77,13 @@ plugin = Plugin(
         ApiRoute(
             ARTICLE,
             api_list,
-            query=[Field("page", Integer(1, 10_000), description="Page of top-level comments.")],
+            query=[
+                Field(
+                    "page",
+                    Integer(1, PAGE_MAX),
+                    description="Page of top-level comments; past the last one: empty.",
+                )
+            ],
             response=LIST_SCHEMA,
             summary="The approved comments of an article",
         ),

@@ -13,8 +13,11 @@ in the shared store (:meth:`cms.store.Store.claim`, with a time to live), so
 every worker and host refuses it afterwards, also across a Redis outage (a
 claim fails closed while Redis is unreachable); it also expires after
 :data:`TTL` seconds. Answers are compared case-insensitively, in constant
-time. The image is drawn (``captcha``, with Pillow) only when its URL is
-asked for.
+time. The image is drawn (``captcha``'s drawing, with Pillow) only when its
+URL is asked for, and the same every time for the same challenge
+(:mod:`plugins.comments.drawing`, seeded from the nonce and the secret): a
+reader of images cannot average several drawings of one challenge; "New
+image" makes a new challenge.
 
 The accessible alternative (setting ``captcha_alternative = "question"``) is
 five numbers from 1 to 9 written as words in the site's language, to be
@@ -22,6 +25,12 @@ written back in digits, derived from the same nonce; its answer is accepted in
 the same field. A machine
 that reads the language can solve it: it keeps the form usable without
 sight at the cost of some strength, which is why it is a setting.
+
+The challenge also times the HTML form (setting ``min_fill_seconds``): the
+form counts as opened when its challenge was made, the time signed into the
+id (:func:`age`). A robot cannot keep an old time to skip the wait: the
+challenge is bound to the visitor's address, answers once and expires, and
+every new form or new image starts the clock again.
 
 Testing mode (``CMS_TESTING=1`` with ``CMS_CAPTCHA_TEST_ANSWER``) fixes the
 image's answer; the core ignores that variable outside testing mode.
@@ -31,16 +40,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
-from io import BytesIO
 
-from captcha.image import ImageCaptcha
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from cms import store
+from plugins.comments.drawing import SeededDrawing
 from plugins.comments.privacy import address_hash, secret
 from plugins.comments.settings import CommentSettings
 
@@ -135,18 +144,40 @@ def new_challenge(address: str, settings: CommentSettings) -> Challenge:
     return Challenge(signed, url_for("comments.captcha_image", captcha_id=signed), question)
 
 
-def _read(captcha_id: str) -> tuple[str, int, str] | None:
-    """``(nonce, length, address tag)`` of a well-signed, unexpired id, else ``None``."""
-    if not isinstance(captcha_id, str) or not captcha_id or len(captcha_id) > ID_MAX:
+def _read_timed(captcha_id: str) -> tuple[str, int, str, float] | None:
+    """``(nonce, length, address tag, made at)`` of a well-signed, unexpired id, else ``None``.
+
+    ``made at``: seconds since the epoch when the challenge was made (signed).
+    """
+    if not isinstance(captcha_id, str) or not captcha_id.isascii() or len(captcha_id) > ID_MAX:
         return None
     try:
-        value = _serializer().loads(captcha_id, max_age=TTL)
+        value, made = _serializer().loads(captcha_id, max_age=TTL, return_timestamp=True)
     except (SignatureExpired, BadSignature):
         return None
     match value:
         case [str(nonce), int(length), str(tag)] if 4 <= length <= 6:
-            return nonce, length, tag
+            return nonce, length, tag, made.timestamp()
     return None
+
+
+def _read(captcha_id: str) -> tuple[str, int, str] | None:
+    """``(nonce, length, address tag)`` of a well-signed, unexpired id, else ``None``."""
+    found = _read_timed(captcha_id)
+    return found[:3] if found else None
+
+
+def age(captcha_id: str | None, address: str) -> float | None:
+    """Seconds since challenge ``captcha_id`` was made for a visitor at ``address``.
+
+    The HTML form's fill time. ``None`` for a missing, badly signed or expired
+    challenge, or one made for another address; reading it burns nothing
+    (:func:`check` then refuses what must be refused).
+    """
+    found = _read_timed(captcha_id or "")
+    if found is None or not hmac.compare_digest(found[2], _address_tag(address)):
+        return None
+    return time.time() - found[3]
 
 
 def solution(captcha_id: str) -> str | None:
@@ -199,12 +230,18 @@ def burn(captcha_id: str | None) -> None:
         store.claim(_used_key(found[0]), TTL + 60)
 
 
+def _drawing_seed(nonce: str) -> bytes:
+    return hmac.new(secret(), f"captcha-drawing\x00{nonce}".encode(), "sha256").digest()
+
+
 def draw(captcha_id: str, settings: CommentSettings) -> bytes | None:
-    """The PNG of a challenge not yet answered, drawn now; ``None`` for an unknown one."""
+    """The PNG of a challenge not yet answered; ``None`` for an unknown one.
+
+    Drawn now, identical bytes at every request for the same challenge and size.
+    """
     found = _read(captcha_id)
     if found is None or store.get(_used_key(found[0])):
         return None
     nonce, length, _tag = found
-    image = ImageCaptcha(width=settings.captcha_width, height=settings.captcha_height)
-    buffer: BytesIO = image.generate(image_answer(nonce, length), format="png")
-    return buffer.getvalue()
+    drawing = SeededDrawing(settings.captcha_width, settings.captcha_height, _drawing_seed(nonce))
+    return drawing.png(image_answer(nonce, length))

@@ -76,12 +76,22 @@ def _node(row: CommentsComment) -> Node:
 def thread(article_id: int, page: int, per_page: int, exact: bool = True) -> Thread:
     """Page ``page`` (from 1) of the article's approved comments; a page past the end is empty.
 
+    As :func:`cms.paging.paginate` does for every core list, an exact thread
+    counts first and never sends the database an offset past the last
+    comment: the API answers a page past the end with an empty list (as the
+    core API's lists do), the HTML list with 404 (as the core's listings do).
+
     ``exact=False`` (the live block, on every page view) counts nothing: it
     reads one comment more than a page to know whether another page exists
     (``pages`` is then ``page`` or ``page + 1``, ``total_top`` -1).
     """
     approved = (CommentsComment.article_id == article_id, CommentsComment.status == "approved")
     top = (*approved, CommentsComment.parent_id.is_(None))
+    if exact:
+        total = int(db.session.execute(select(func.count()).where(*top)).scalar_one())
+        pages = max(1, math.ceil(total / per_page))
+        if page > pages:
+            return Thread([], page, pages, total)
     roots = list(
         db.session.execute(
             select(CommentsComment)
@@ -92,10 +102,7 @@ def thread(article_id: int, page: int, per_page: int, exact: bool = True) -> Thr
         ).scalars()
     )
     more, roots = len(roots) > per_page, roots[:per_page]
-    if exact:
-        total = int(db.session.execute(select(func.count()).where(*top)).scalar_one())
-        pages = max(1, math.ceil(total / per_page))
-    else:
+    if not exact:
         total, pages = -1, page + 1 if more else page
     nodes = {row.id: _node(row) for row in roots}
     if roots:

@@ -1,8 +1,12 @@
 """An email to the article's author about a new comment, through the settings' SMTP server.
 
-Optional (setting ``notify_author``, with ``smtp_host``): sent after the
-comment is stored, with a short timeout; a failure is logged and changes
-nothing for the commenter. The commenter's email is not in the message.
+Optional (setting ``notify_author``, with ``smtp_host``): the message is
+written while the comment's request runs (its language, the article's URL)
+and sent after it, on a background thread (:func:`cms.background.later`),
+with :data:`TIMEOUT` seconds for each step of the SMTP conversation. So a
+slow or hanging SMTP server never delays the commenter's answer; a failure is
+logged and changes nothing for the commenter. The commenter's email is not in
+the message.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from cms import background
 from cms.public.urls import article_url
 
 if TYPE_CHECKING:
@@ -48,18 +53,39 @@ def message_for(article: Article, comment: CommentsComment, sender: str, to: str
     return message
 
 
+def send(host: str, port: int, message: EmailMessage, comment_id: int) -> bool:
+    """Send ``message`` through ``host``:``port`` now (each step at most :data:`TIMEOUT` s).
+
+    Whether the server took it; a failure (refused, timed out, rejected) is
+    logged as a warning, never raised.
+    """
+    try:
+        with smtplib.SMTP(host, port, timeout=TIMEOUT) as server:
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.warning(
+            "comments: the email about comment %s could not be sent", comment_id, exc_info=True
+        )
+        return False
+    return True
+
+
 def notify_author(article: Article, comment: CommentsComment, settings: CommentSettings) -> bool:
-    """Send the email if the settings ask for it and the author has an address; whether sent."""
+    """Queue the email if the settings ask for it and the author has an address; whether queued.
+
+    Returns at once: the message is sent by :func:`send` after the request
+    (:func:`cms.background.later`).
+    """
     author = article.author
     if not (settings.notify_author and settings.smtp_host and author and author.email):
         return False
     sender = settings.smtp_sender or f"noreply@{settings.smtp_host}"
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT) as server:
-            server.send_message(message_for(article, comment, sender, author.email))
-    except (OSError, smtplib.SMTPException):
-        log.warning(
-            "comments: the email about comment %s could not be sent", comment.id, exc_info=True
-        )
-        return False
-    return True
+    message = message_for(article, comment, sender, author.email)
+    return background.later(
+        f"comments: email about comment {comment.id}",
+        send,
+        settings.smtp_host,
+        settings.smtp_port,
+        message,
+        comment.id,
+    )

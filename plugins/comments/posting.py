@@ -126,20 +126,47 @@ def check_fields(draft: Draft) -> tuple[str, str, str, dict[str, str]]:
     return name, email, body, errors
 
 
-def _rate_limit(article_id: int, address_key: str, settings: CommentSettings) -> None:
+def take_rate_limits(
+    article_id: int, address_key: str, settings: CommentSettings, now: float | None = None
+) -> list[tuple[str, int]]:
+    """Count one comment against every limit (per address, per article); the hits taken.
+
+    Each limit is one atomic :func:`cms.store.hit` in the shared store (Redis,
+    or the database: an ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``),
+    so of many requests at once, on any worker, exactly as many pass as the
+    limit allows. A comment refused afterwards (a repeat, a failed write)
+    gives its hits back with :func:`give_back`, so only stored comments use
+    up a limit. Raises :class:`Refused` (429, ``rate_limited``) when a limit
+    is reached, having given back every hit of this attempt. ``now``: seconds
+    since the epoch (default: the clock), the same for :func:`give_back`.
+    """
+    now = time.time() if now is None else now
     limits = [
         (f"comments:interval:{address_key}", 1, settings.address_interval),
         (f"comments:hour:{address_key}", settings.address_per_hour, 3600),
         (f"comments:article:{article_id}", settings.article_per_hour, 3600),
     ]
+    taken: list[tuple[str, int]] = []
     for key, limit, window in limits:
-        if limit and window and not store.hit(key, limit, window):
+        if not (limit and window):
+            continue
+        allowed = store.hit(key, limit, window, now)
+        taken.append((key, window))
+        if not allowed:
+            give_back(taken, now)
             raise Refused(
                 "rate_limited",
                 429,
                 _("You are sending comments too quickly. Please wait a little and try again."),
                 retry_after=_retry_after(window),
             )
+    return taken
+
+
+def give_back(taken: list[tuple[str, int]], now: float) -> None:
+    """Take back the hits ``(key, window)`` counted at ``now`` by :func:`take_rate_limits`."""
+    for key, window in taken:
+        store.unhit(key, window, now)
 
 
 def _is_repeat(article_id: int, name: str, body: str, address_key: str) -> bool:
@@ -197,7 +224,32 @@ def submit(
             "invalid", 422, _("Your comment was not sent: see the marked fields."), errors
         )
     address_key = address_hash(address)
-    _rate_limit(article.id, address_key, settings)
+    now = time.time()
+    taken = take_rate_limits(article.id, address_key, settings, now)
+    try:
+        comment = _store(article, parent, name, email, body, address_key, settings)
+    except Exception:  # a repeat, or the write failed: nothing stored, the hits given back
+        db.session.rollback()
+        give_back(taken, now)
+        raise
+    outcome = Outcome(comment.id, comment.status)
+    if comment.status == "approved":
+        page_cache.invalidate(f"article:{article.id}")
+    notify_author(article, comment, settings)
+    prune_emails(settings)
+    return outcome
+
+
+def _store(
+    article: Article,
+    parent: CommentsComment | None,
+    name: str,
+    email: str,
+    body: str,
+    address_key: str,
+    settings: CommentSettings,
+) -> CommentsComment:
+    """Store the checked comment and commit; :class:`Refused` (409) for a repeat."""
     if _is_repeat(article.id, name, body, address_key):
         raise Refused(
             "duplicate",
@@ -232,12 +284,7 @@ def submit(
     if status == "approved":
         generations.bump(generations.ARTICLE_META)
     db.session.commit()
-    outcome = Outcome(comment.id, status)
-    if status == "approved":
-        page_cache.invalidate(f"article:{article.id}")
-    notify_author(article, comment, settings)
-    prune_emails(settings)
-    return outcome
+    return comment
 
 
 def prune_emails(settings: CommentSettings) -> None:

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from cms import store
 from cms.content import public_filter
 from cms.extensions import db
+from cms.inputs import repaired_form, repairs_form
 from cms.models import Article
 from cms.page_view import current_visitor
 from cms.paging import page_number
@@ -33,7 +34,7 @@ from cms.public.urls import article_url
 from cms.themes import render
 from cms.visitor_csrf import live_render
 from plugins.comments import captcha
-from plugins.comments.forms import FIELDS, HONEYPOT, CommentForm, new_form, seconds_open
+from plugins.comments.forms import FIELDS, HONEYPOT, CommentForm, new_form
 from plugins.comments.listing import Node, thread
 from plugins.comments.models import CommentsComment
 from plugins.comments.posting import Draft, Refused, submit
@@ -102,35 +103,43 @@ def _form_page(
 
 
 @bp.post(f"/comments/{_ID}")
+@repairs_form
 def post(article_id: int) -> Any:
-    """The comment form; see the module docstring."""
+    """The comment form; see the module docstring.
+
+    A NUL or bytes that are not UTF-8 in any field never lose what was typed:
+    NULs are removed, such bytes read as U+FFFD (:func:`cms.inputs.repaired_form`),
+    and the comment goes through the same checks as any other.
+    """
     if (request.content_length or 0) > FORM_MAX_BYTES:
         abort(413)
     article = _article_or_404(article_id)
     settings = current_settings()
     address = current_visitor().address
-    values = {name: str(request.form.get(name, "")) for name in FIELDS}
+    sent = repaired_form()
+    values = {name: str(sent.get(name, "")) for name in FIELDS}
     parent = reply_target(article.id, values["parent_id"], settings)
-    started = request.form.get("started")
 
-    def again(status: int, errors: dict[str, str], message: str = "", **kw: Any) -> Any:
-        form = new_form(article.id, address, settings, values, errors, message, started)
+    def again(
+        status: int, errors: dict[str, str], message: str = "", focus: str = "", **kw: Any
+    ) -> Any:
+        form = new_form(article.id, address, settings, values, errors, message, focus)
         return _form_page(article, form, parent, settings, status, **kw)
 
-    if request.form.get("action") == "new_image":
+    if sent.get("action") == "new_image":
         if not store.hit(f"comments:challenges:{address_hash(address)}", CHALLENGES_PER_MINUTE, 60):
             message = _("Too many images were asked for. Please wait a minute.")
             return again(429, {}, message, headers={"Retry-After": "60"})
-        captcha.burn(request.form.get("captcha_id"))
-        return again(200, {})
-    if request.form.get(HONEYPOT):
-        captcha.burn(request.form.get("captcha_id"))  # any attempt burns it
+        captcha.burn(sent.get("captcha_id"))
+        return again(200, {}, focus="captcha_answer")
+    if sent.get(HONEYPOT):
+        captcha.burn(sent.get("captcha_id"))  # any attempt burns it
         return again(422, {}, _("Your comment could not be accepted."))
-    opened = seconds_open(started, article.id)
-    if opened is None:
-        started = None  # a new stamp: the reader sends the form again
-    if opened is None or opened < settings.min_fill_seconds:
-        captcha.burn(request.form.get("captcha_id"))
+    # The fill time is the age of the challenge (signed, this visitor's, single-use);
+    # a missing or invalid one is refused by the captcha check below.
+    opened = captcha.age(sent.get("captcha_id"), address)
+    if opened is not None and opened < settings.min_fill_seconds:
+        captcha.burn(sent.get("captcha_id"))
         message = _("Please take a moment to check your comment, then send it again.")
         return again(422, {}, message)
     if values["parent_id"] and parent is None:
@@ -141,8 +150,8 @@ def post(article_id: int) -> Any:
             article,
             draft,
             address,
-            request.form.get("captcha_id"),
-            request.form.get("captcha_answer"),
+            sent.get("captcha_id"),
+            sent.get("captcha_answer"),
             settings,
         )
     except Refused as exc:

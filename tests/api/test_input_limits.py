@@ -87,6 +87,26 @@ def test_a_nul_in_a_json_string_is_refused_with_422_and_nothing_is_stored(app, a
     assert stored_articles(app) == []
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"title": "a\ud800b"},
+        {"title": "Tin", "body_html": "<p>\udcff</p>"},
+        {"title": "Tin", "tags": ["ok", "x\udfff"]},
+        {"title": "Tin", "summary\ud800": "x"},
+    ],
+)
+def test_a_lone_surrogate_in_a_json_string_is_refused_with_422_and_nothing_is_stored(
+    app, admin, payload
+):
+    response = admin.post("/articles", payload)  # json.dumps writes it as an escape
+    assert response.status_code == 422
+    fields = error_of(response)["fields"]
+    assert len(fields) == 1
+    assert "surrogate" in next(iter(fields.values()))
+    assert stored_articles(app) == []
+
+
 def test_a_nul_in_a_patch_leaves_the_article_as_it_was(app, admin, make_article):
     ref = make_article("Bài gốc")
     response = admin.patch(f"/articles/{ref.id}", {"title": "Đổi\u0000"})

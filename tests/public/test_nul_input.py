@@ -2,6 +2,7 @@
 
 import pytest
 
+from cms.inputs import repaired_form, repairs_form
 from cms.security import PUBLIC_CSP
 
 PATHS = [
@@ -111,3 +112,25 @@ def test_the_csp_lists_the_image_hosts_setting(make_app):
         csp = app.test_client().get(path).headers["Content-Security-Policy"]
         img_src = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()
         assert img_src == ["img-src", "'self'", "data:", "cdn.example.org", "*.img.example.net"]
+
+
+def test_a_view_that_repairs_its_form_gets_it_without_nul_and_with_u_fffd(make_app):
+    """``cms.inputs.repairs_form``: no generic 400; NULs removed, bad bytes read as U+FFFD."""
+    application = make_app(WTF_CSRF_ENABLED=False)  # the marking is what is tested here
+
+    @application.post("/repairing-form-test")
+    @repairs_form
+    def repairing() -> dict:
+        return dict(repaired_form())
+
+    @application.post("/strict-form-test")
+    def strict() -> dict:
+        return {}
+
+    client = application.test_client()
+    raw = b"name=a%00b&body=x%FFy&n%00ame2=z"
+    kind = "application/x-www-form-urlencoded"
+    response = client.post("/repairing-form-test", data=raw, content_type=kind)
+    assert response.status_code == 200, response.text[:200]
+    assert response.get_json() == {"name": "ab", "body": "x\ufffdy", "name2": "z"}
+    assert client.post("/strict-form-test", data=raw, content_type=kind).status_code == 400

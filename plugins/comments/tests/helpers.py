@@ -27,7 +27,7 @@ def settings(app: Flask, **values: Any) -> None:
 
 
 def form_of(page: str) -> dict[str, str]:
-    """The hidden fields of the comment form in ``page``: csrf_token, started, captcha_id..."""
+    """The hidden fields of the comment form in ``page``: csrf_token, captcha_id..."""
     form = re.search(r'<form class="comments__form".*?</form>', page, re.S)
     assert form is not None, "no comment form in the page"
     fields = {}

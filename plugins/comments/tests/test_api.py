@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from cms.extensions import db
+from cms.paging import PAGE_MAX
 from cms.plugins import registry
 from plugins.comments.tests.helpers import answer_of, rows, settings
 
@@ -145,3 +150,62 @@ def comment_with(app, reader, article, captcha_id):
         "captcha_answer": answer_of(app, captcha_id),
     }
     return reader.post(f"/api/v1/articles/{article.id}/comments", json=body)
+
+
+def test_pages_past_the_last_answer_as_the_core_lists_do(app, client, article, thread):
+    """The API: 200 with no items (as ``/api/v1/articles``); the HTML list: 404 (as listings)."""
+    settings(app, per_page=1)
+    with app.app_context():
+        from plugins.comments.models import CommentsComment
+
+        db.session.add(
+            CommentsComment(
+                article_id=article.id, name="A", body="B", status="approved", address_hash="x"
+            )
+        )
+        db.session.commit()
+    for page in ("2", "10001", str(PAGE_MAX)):
+        core = client.get(f"/api/v1/articles?page={page}")
+        ours = client.get(f"/api/v1/articles/{article.id}/comments?page={page}")
+        assert (core.status_code, ours.status_code) == (200, 200), page
+        assert core.get_json()["items"] == ours.get_json()["items"] == []
+        assert ours.get_json()["page"] == int(page)
+        assert ours.get_json()["total"] == 1
+        assert client.get(f"/comments/{article.id}?page={page}").status_code == 404
+    for page in ("0", str(PAGE_MAX + 1), "abc"):
+        core = client.get(f"/api/v1/articles?page={page}")
+        ours = client.get(f"/api/v1/articles/{article.id}/comments?page={page}")
+        assert (core.status_code, ours.status_code) == (400, 400), page
+        assert core.get_json() == ours.get_json()
+    assert client.get(f"/api/v1/articles/{article.id}/comments?page=1").get_json()["total"] == 1
+    assert client.get(f"/comments/{article.id}?page=1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "email", "body", "parent_id", "captcha_id", "captcha_answer"]
+)
+@pytest.mark.parametrize("bad", ["a\\u0000b", "a\\ud800b", "\\udcff"], ids=["nul", "hi", "lo"])
+def test_a_nul_or_a_lone_surrogate_in_any_field_is_a_json_error(
+    app, api_client, article, field, bad
+):
+    reader = api_client(None)
+    found = challenge(reader)
+    body = {
+        "name": "A",
+        "email": "a@example.org",
+        "body": "B",
+        "parent_id": None,
+        "captcha_id": found["captcha_id"],
+        "captcha_answer": answer_of(app, found["captcha_id"]),
+    }
+    raw = json.dumps(body).replace(json.dumps(body[field]), f'"{bad}"', 1)
+    response = reader.post(
+        f"/api/v1/articles/{article.id}/comments", data=raw, content_type="application/json"
+    )
+    assert response.status_code == 422, response.text
+    assert field in response.get_json()["error"]["fields"]
+    assert rows(app) == []
+    previous = reader.post(
+        "/api/v1/captcha", data=f'{{"previous": "{bad}"}}', content_type="application/json"
+    )
+    assert previous.status_code == 422

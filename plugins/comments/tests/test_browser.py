@@ -75,8 +75,11 @@ def test_commenting_by_keyboard_with_a_wrong_then_a_right_captcha(
     assert page.locator("input[name=email]").input_value() == "thu@example.org"
     assert page.locator("textarea[name=body]").input_value() == "Dòng đầu\nDòng sau"
     assert rows(app) == []
-    tab_to(page, "captcha_answer")
+    # The focus is on the refused field already: no hunting for it by keyboard.
+    assert page.evaluate("document.activeElement.name") == "captcha_answer"
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    described = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+    assert page.locator(f"#{described.split()[-1]}").inner_text() == "Mã xác thực không đúng."
     page.keyboard.type(answer_of(app, captcha_id(page)))
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -85,6 +88,39 @@ def test_commenting_by_keyboard_with_a_wrong_then_a_right_captcha(
     assert status.inner_text() == "Cảm ơn bạn! Bình luận của bạn đang chờ duyệt."
     [row] = rows(app)
     assert (row.name, row.body, row.status) == ("Hoàng Thị Thu", "Dòng đầu\nDòng sau", "pending")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_after_a_refusal_the_focus_is_on_the_first_invalid_field_or_the_summary(
+    app, live_server, open_page, vietnamese, thread, article, quick, javascript
+):
+    page = open_page(javascript=javascript)
+    page.goto(f"{live_server}/news/{article.slug}")
+    tab_to(page, "email")  # no name
+    page.keyboard.type("khong-ten@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Thiếu tên")
+    tab_to(page, "captcha_answer")
+    page.keyboard.type("SAI99")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "name"  # the first of two
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    summary = page.locator("#comment-form-errors")
+    assert summary.get_attribute("role") == "alert"
+    assert summary.locator("a").count() == 2  # the name and the captcha, each a link to it
+    assert page.locator("textarea[name=body]").input_value() == "Thiếu tên"
+    settings(app, min_fill_seconds=60)  # a refusal that concerns no field
+    page.keyboard.type("Có tên")
+    tab_to(page, "captcha_answer")
+    page.keyboard.type(answer_of(app, captcha_id(page)))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "comment-form-errors"
+    assert "Vui lòng" in page.evaluate("document.activeElement.innerText")
+    page.keyboard.press("Tab")  # from the summary, on into the form
+    assert page.evaluate("document.activeElement.name") == "name"
+    assert rows(app) == []
 
 
 def test_new_image_with_javascript_changes_the_challenge_without_a_reload(

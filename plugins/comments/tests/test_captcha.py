@@ -157,6 +157,18 @@ def test_the_answer_is_in_no_response(app, client, thread, article, quick):
     assert answer.lower() not in image_url_of(page.text).lower()
 
 
+def test_a_challenge_is_always_drawn_the_same_so_drawings_cannot_be_averaged(
+    app, client, thread, article
+):
+    url = image_url_of(page_of(client, article))
+    drawings = {client.get(url, headers=BROWSER).data for _ in range(4)}
+    assert len(drawings) == 1  # one challenge, one drawing, byte for byte
+    [png] = drawings
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+    other = client.get(image_url_of(page_of(client, article)), headers=BROWSER).data
+    assert other != png  # another challenge: another drawing
+
+
 def test_an_answered_challenge_has_no_image_any_more(app, client, thread, article, quick):
     page = page_of(client, article)
     send(client, app, article, page=page, right=False)

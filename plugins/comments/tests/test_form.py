@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
+import pytest
 import time_machine
 
 from cms.extensions import db
@@ -13,6 +15,7 @@ from plugins.comments.models import CommentsComment
 from plugins.comments.moderation import set_status
 from plugins.comments.tests.helpers import (
     BROWSER,
+    answer_of,
     form_of,
     image_url_of,
     rows,
@@ -84,8 +87,36 @@ def test_a_form_sent_too_fast_is_refused_then_accepted(app, client, thread, arti
         assert response.status_code == 422
         assert "Please take a moment" in response.text
         assert form_of(response.text)["body"] == "Nhanh quá"
-        traveller.shift(timedelta(seconds=2))
+        traveller.shift(timedelta(seconds=3))  # the new challenge's own fill time
         assert send(client, app, article, page=response.text).status_code == 303
+    assert len(rows(app)) == 1
+
+
+def test_an_old_form_cannot_lend_its_fill_time_to_a_new_challenge(app, client, thread, article):
+    """The fill time is the challenge's age: no stamp of an old form can be replayed."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        old = form_of(client.get(f"/news/{article.slug}").text)
+        traveller.shift(timedelta(minutes=5))
+        page = client.get(f"/news/{article.slug}").text
+        fresh = form_of(page)
+        replayed = {**fresh, **{k: v for k, v in old.items() if k not in fresh}}
+        if "started" in old:  # the old design's stamp, five minutes old
+            replayed["started"] = old["started"]
+        data = {
+            **replayed,
+            "name": "Máy",
+            "body": "Gửi ngay",
+            "captcha_answer": answer_of(app, fresh["captcha_id"]),
+        }
+        response = client.post(f"/comments/{article.id}", data=data)
+        assert response.status_code == 422
+        assert "Please take a moment" in response.text
+        # An old challenge cannot be replayed either: it answers once.
+        traveller.shift(timedelta(seconds=5))
+        data = {**data, "captcha_id": old["captcha_id"]}
+        data["captcha_answer"] = answer_of(app, old["captcha_id"])
+        assert client.post(f"/comments/{article.id}", data=data).status_code == 303
+        assert client.post(f"/comments/{article.id}", data=data).status_code == 422
     assert len(rows(app)) == 1
 
 
@@ -129,7 +160,8 @@ def test_lengths_and_required_fields_are_checked(app, client, thread, article, q
         assert text in response.text
     long = send(client, app, article, name="N" * 81, body="B" * 5001)
     assert long.status_code == 422
-    assert long.text.count("Use at most") == 2
+    assert long.text.count('class="comments__error"') == 2  # next to each field
+    assert long.text.count("Use at most") == 4  # ... and in the summary above them
     assert form_of(long.text)["body"] == "B" * 5001  # kept as typed
     assert rows(app) == []
 
@@ -278,7 +310,7 @@ def test_new_images_without_javascript_are_rate_limited(app, client, thread, art
     assert form_of(refused.text)["body"] == "Giữ lại"
 
 
-def test_bytes_that_are_not_utf8_are_refused_and_nothing_is_stored(
+def test_bytes_that_are_not_utf8_are_replaced_and_the_text_kept_when_refused(
     app, client, thread, article, quick
 ):
     page = client.get(f"/news/{article.slug}").text
@@ -289,7 +321,8 @@ def test_bytes_that_are_not_utf8_are_refused_and_nothing_is_stored(
         data=raw,
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # no captcha answer: the form again, not the site's 400
+    assert form_of(response.text)["body"] == "\ufffd(bad"
     assert rows(app) == []
 
 
@@ -302,3 +335,49 @@ def test_a_hostile_email_is_refused_and_never_shown(app, client, thread, article
     settings(app, moderation="approved")
     send(client, app, article, email="an@example.org", body="Hiện công khai")
     assert "an@example.org" not in client.get(f"/news/{article.slug}").text
+
+
+@pytest.mark.parametrize("bad", [b"%00", b"%FF%FE"], ids=["nul", "not-utf8"])
+@pytest.mark.parametrize(
+    "field", ["name", "email", "body", "parent_id", "captcha_id", "captcha_answer"]
+)
+def test_a_nul_or_bytes_that_are_not_utf8_in_any_field_lose_nothing_typed(
+    app, client, thread, article, quick, field, bad
+):
+    """Never the site's generic 400: accepted repaired, or the form again with the rest kept."""
+    page = client.get(f"/news/{article.slug}", headers=BROWSER).text
+    fields = form_of(page)
+    typed = {
+        **fields,
+        "name": "Trần Thị Hoa",
+        "email": "hoa@example.org",
+        "body": "Ý kiến về quy hoạch",
+        "parent_id": "",
+        "captcha_answer": answer_of(app, fields["captcha_id"]),
+    }
+    encoded = {key: quote(value, safe="").encode() for key, value in typed.items()}
+    value, half = typed[field], len(typed[field]) // 2  # between two characters
+    encoded[field] = (
+        quote(value[:half], safe="").encode() + bad + quote(value[half:], safe="").encode()
+    )
+    raw = b"&".join(key.encode() + b"=" + value for key, value in encoded.items())
+    response = client.post(
+        f"/comments/{article.id}",
+        data=raw,
+        content_type="application/x-www-form-urlencoded",
+        headers=BROWSER,
+    )
+    assert response.status_code in (303, 422), response.text[:300]
+    if response.status_code == 303:
+        [row] = rows(app)
+        for value in (row.name, row.email or "", row.body):
+            assert "\x00" not in value
+        assert row.body.replace("\ufffd", "") == "Ý kiến về quy hoạch"
+    else:
+        again = form_of(response.text)
+        kept = {"name": "Trần Thị Hoa", "email": "hoa@example.org", "body": "Ý kiến về quy hoạch"}
+        for name, value in kept.items():
+            if name != field:
+                assert again[name] == value
+        assert "\x00" not in response.text
+        assert rows(app) == []
