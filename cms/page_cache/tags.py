@@ -22,7 +22,7 @@ tag                     carried by                             invalidated by
 ``widget-type:<t>@<p>`` page ``p`` (``article:12``) showing a  ``widget_cache.invalidate`` with
                         per-page widget of type ``t``          ``pages``
 ``*``                   (everything)                           ``cms cache clear``, bulk statements
-                                                               that name no rows (:data:`CHANGED_IDS`)
+                                                               naming no rows (``CHANGED_IDS``)
 ======================  =====================================  =====================================
 """
 
