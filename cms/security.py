@@ -84,7 +84,7 @@ def init_app(app: Flask) -> None:
     parse_image_hosts(app.config.get("IMAGE_HOSTS"))  # a bad entry fails at start, not per page
     app.after_request(add_security_headers)
     app.before_request(check_csrf)
-    app.extensions["cms.form_pages"] = set(FORM_PAGES)
+    app.extensions.setdefault("cms.form_pages", set(FORM_PAGES))  # plugins may come first
     # Inside ProxyFix (:func:`trust_proxies`), so that X-Forwarded-Proto from a trusted
     # proxy counts as HTTPS.
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
@@ -194,9 +194,11 @@ def register_form_page(app: Flask, endpoint: str) -> None:
     """Show ``endpoint``'s form again when its CSRF token is stale.
 
     Only for a view that validates a FlaskForm (``validate_on_submit``) before
-    it changes anything: the form's own CSRF check then refuses the stale token.
+    it changes anything: the form's own CSRF check then refuses the stale token,
+    or for one that checks ``g.csrf_stale`` itself. A plugin's ``setup`` may call
+    it: plugins load before :func:`init_app`.
     """
-    app.extensions["cms.form_pages"].add(endpoint)
+    app.extensions.setdefault("cms.form_pages", set(FORM_PAGES)).add(endpoint)
 
 
 def _shown_again(response: Response) -> Response:

@@ -37,7 +37,7 @@ from plugins.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, STATUSES
 from plugins.comments.moderation import pending_count
 from plugins.comments.settings import DEFAULT_SETTINGS
 from plugins.comments.settings_form import CommentSettingsForm
-from plugins.comments.views import CHALLENGES_PER_MINUTE, bp
+from plugins.comments.views import CHALLENGES_PER_MINUTE, bp, setup
 from plugins.comments.widgets import Thread
 
 ARTICLE = "/api/v1/articles/<int:article_id>/comments"
@@ -69,6 +69,7 @@ plugin = Plugin(
     description=_l("Reader comments under articles, with an image captcha and moderation."),
     widgets=[Thread],
     blueprint=bp,
+    setup=setup,
     models=["plugins.comments.models"],
     hooks=Hooks(),
     settings_form=CommentSettingsForm,

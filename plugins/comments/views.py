@@ -6,7 +6,9 @@
   block turns into "awaiting moderation" or "published". Refused: the form
   again on a page of its own, with everything typed, a message next to each
   field concerned and a new challenge, status 422 (409 a repeat, 429 the rate
-  limit with ``Retry-After``). ``action=new_image`` (the "New image" button
+  limit with ``Retry-After``). A stale form token (the reader wrote for
+  hours) shows the form again the same way, status 200, stored nothing
+  (:func:`setup`). ``action=new_image`` (the "New image" button
   without JavaScript) shows the same page with a new challenge, status 200.
 - ``GET /comments/<article id>/form?reply_to=<id>``: the form answering a comment.
 - ``GET /comments/<article id>?page=N``: the approved comments, by pages.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, request
+from flask import Blueprint, Flask, Response, abort, g, get_flashed_messages, redirect, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -31,6 +33,7 @@ from cms.models import Article
 from cms.page_view import current_visitor
 from cms.paging import page_number
 from cms.public.urls import article_url
+from cms.security import FORM_EXPIRED, register_form_page
 from cms.themes import render
 from cms.visitor_csrf import live_render
 from plugins.comments import captcha
@@ -52,6 +55,11 @@ IMAGES_PER_MINUTE = 30
 #: (``POST /api/v1/captcha`` has the same limit; a page view's challenge writes nothing).
 CHALLENGES_PER_MINUTE = 30
 _ID = "<int(max=2147483647):article_id>"
+
+
+def setup(app: Flask) -> None:
+    """Let a stale token reach :func:`post`, which shows the form again instead of a 400."""
+    register_form_page(app, "comments.post")
 
 
 def public_article(article_id: int) -> Article | None:
@@ -126,6 +134,10 @@ def post(article_id: int) -> Any:
         form = new_form(article.id, address, settings, values, errors, message, focus)
         return _form_page(article, form, parent, settings, status, **kw)
 
+    if g.get("csrf_stale"):  # nothing checked nor stored: the form again, with a new token
+        get_flashed_messages()  # said next to the form; no session kept for a reader
+        captcha.burn(sent.get("captcha_id"))
+        return again(200, {}, str(FORM_EXPIRED), focus="captcha_answer")
     if sent.get("action") == "new_image":
         if not store.hit(f"comments:challenges:{address_hash(address)}", CHALLENGES_PER_MINUTE, 60):
             message = _("Too many images were asked for. Please wait a minute.")

@@ -3,12 +3,13 @@
 import time
 
 import pytest
+from flask import Flask
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from cms.extensions import db
 from cms.models import ApiToken, Article, User
-from cms.security import FORM_PAGES
+from cms.security import FORM_PAGES, init_app, register_form_page
 from cms.testing import TEST_PASSWORD, csrf_token_from
 
 EXPIRED = "The form expired, please submit it again."
@@ -203,3 +204,11 @@ def test_every_listed_form_page_exists_with_get_and_post(app):
     for endpoint in FORM_PAGES:
         assert endpoint in rules, endpoint
         assert {"GET", "POST"} <= rules[endpoint], endpoint
+
+
+def test_a_plugin_can_register_a_form_page_before_the_security_checks_are_installed():
+    """Plugins load (and run their ``setup``) before :func:`cms.security.init_app`."""
+    app = Flask(__name__)
+    register_form_page(app, "example.post")
+    init_app(app)
+    assert app.extensions["cms.form_pages"] == {*FORM_PAGES, "example.post"}

@@ -381,3 +381,30 @@ def test_a_nul_or_bytes_that_are_not_utf8_in_any_field_lose_nothing_typed(
                 assert again[name] == value
         assert "\x00" not in response.text
         assert rows(app) == []
+
+
+def test_a_stale_form_token_shows_the_form_again_with_what_was_typed(app, client, thread, article):
+    """A reader who wrote for hours (the token expired) keeps their text; nothing is stored."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        page = client.get(f"/news/{article.slug}").text
+        traveller.shift(timedelta(hours=5))  # past WTF_CSRF_TIME_LIMIT
+        response = send(
+            client,
+            app,
+            article,
+            page=page,
+            name="Lan",
+            body="Một bài dài\nhai dòng",
+            captcha_answer="X",
+        )
+        assert response.status_code == 200
+        assert "The form expired, please submit it again." in response.text
+        again = form_of(response.text)
+        assert (again["name"], again["body"]) == ("Lan", "Một bài dài\nhai dòng")
+        assert again["captcha_id"] != form_of(page)["captcha_id"]
+        with client.session_transaction() as session:
+            assert "_flashes" not in session  # said by the form, not kept for a later page
+        assert rows(app) == []
+        traveller.shift(timedelta(seconds=5))
+        assert send(client, app, article, page=response.text).status_code == 303
+    assert len(rows(app)) == 1
