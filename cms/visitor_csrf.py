@@ -86,8 +86,14 @@ def csrf_token() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Make ``csrf_token()`` in templates :func:`csrf_token` (after Flask-WTF's ``init_app``)."""
+    """Make ``csrf_token()`` in templates :func:`csrf_token` (after Flask-WTF's ``init_app``).
+
+    Flask-WTF offers its own as a template global and through a context
+    processor, which wins wherever Flask's context is added (``render_template``,
+    :func:`cms.themes.render`): both are replaced.
+    """
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
 
 def is_valid(token: str | None, cookies: Mapping[str, str]) -> bool:

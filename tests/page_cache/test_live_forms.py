@@ -12,8 +12,10 @@ import textwrap
 import time
 
 import pytest
+from flask import render_template_string, session
 
-from cms.visitor_csrf import COOKIE
+from cms.page_view import current_visitor
+from cms.visitor_csrf import COOKIE, live_render
 from tests.page_cache.helpers import BROWSER, state
 from tests.plugins.helpers import place
 
@@ -241,3 +243,15 @@ def test_over_https_a_visitor_token_needs_this_sites_referer(app, client, make_a
     assert send(None) == 400
     assert send("https://evil.example/x") == 400
     assert send("https://localhost/news/x") == 200
+
+
+def test_a_page_rendered_with_flasks_context_in_the_live_step_gives_the_visitors_token(app):
+    """Flask-WTF also offers ``csrf_token`` through a context processor, which overrides the
+    template global wherever Flask's context is added (``render_template``, the theme's
+    ``render``): a reader's form page then got a session-bound token and a session cookie.
+    """
+    with app.test_request_context("/", headers=BROWSER):
+        with live_render(current_visitor()):
+            token = render_template_string("{{ csrf_token() }}")
+        assert token
+        assert "csrf_token" not in session

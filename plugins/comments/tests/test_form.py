@@ -408,3 +408,17 @@ def test_a_stale_form_token_shows_the_form_again_with_what_was_typed(app, client
         traveller.shift(timedelta(seconds=5))
         assert send(client, app, article, page=response.text).status_code == 303
     assert len(rows(app)) == 1
+
+
+def test_a_refused_comment_and_the_reply_form_keep_the_reader_off_flasks_session(
+    app, client, thread, article, quick
+):
+    """Their form carries the token bound to the browser, as the live block's does: no
+    ``session`` cookie, so the reader's next pages still come from the page cache."""
+    refused = send(client, app, article, right=False, body="Sai mã")
+    assert refused.status_code == 422
+    alone = client.get(f"/comments/{article.id}/form", headers=BROWSER)
+    for response in (refused, alone):
+        cookies = response.headers.getlist("Set-Cookie")
+        assert not any(cookie.startswith("session=") for cookie in cookies), cookies
+    assert send(client, app, article, page=refused.text, body="Sai mã").status_code == 303
