@@ -165,6 +165,13 @@ def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "-" if value is None else f"{value:,.{digits}f}{suffix}"
 
 
+def side_by_side(
+    left: Sequence[Run], right: Sequence[Run], value: Callable[[Wrk], float | None], digits: int
+) -> list[str]:
+    """The median ``value`` of ``left`` and of ``right``, formatted, as two table cells."""
+    return [fmt(median(value(r.wrk) for r in runs if r.wrk), digits) for runs in (left, right)]
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """A Markdown table, columns padded; the first column left-aligned, the others right."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -325,10 +332,8 @@ def scale_part(runs: list[Run], chosen: dict[str, dict]) -> list[str]:
         rows.append(
             [
                 LABELS.get(target, target),
-                fmt(median(r.wrk.rps for r in small_runs if r.wrk)),
-                fmt(median(r.wrk.rps for r in big_runs if r.wrk)),
-                fmt(median(r.wrk.p50 for r in small_runs if r.wrk), 2),
-                fmt(median(r.wrk.p50 for r in big_runs if r.wrk), 2),
+                *side_by_side(small_runs, big_runs, lambda w: w.rps, 1),
+                *side_by_side(small_runs, big_runs, lambda w: w.p50, 2),
                 fmt(p50_cost, 2, "x"),
                 fmt(rps_cost, 2, "x"),
                 f"{non2xx:,} NON-2XX!" if non2xx else "0",
@@ -424,10 +429,8 @@ def plugin_part(runs: list[Run], plugin: str) -> list[str]:
         rows.append(
             [
                 LABELS.get(target, target),
-                fmt(median(r.wrk.rps for r in off if r.wrk)),
-                fmt(median(r.wrk.rps for r in on if r.wrk)),
-                fmt(median(r.wrk.p99 for r in off if r.wrk), 2),
-                fmt(median(r.wrk.p99 for r in on if r.wrk), 2),
+                *side_by_side(off, on, lambda w: w.rps, 1),
+                *side_by_side(off, on, lambda w: w.p99, 2),
                 fmt(ratio, 2, "x"),
                 "within budget"
                 if ratio is not None and ratio >= PLUGIN_BUDGET
