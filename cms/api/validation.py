@@ -432,18 +432,7 @@ def _holds_surrogate(value: Any) -> bool:
 
 def _holds_nul(value: Any) -> bool:
     """Whether a decoded JSON value holds U+0000 in any string, keys included."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+    return any("\x00" in text for text in _strings(value))
 
 
 def parse_fields(resource: Resource, data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
