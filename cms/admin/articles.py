@@ -45,6 +45,7 @@ from cms.content.revisions import (
 )
 from cms.content.taxonomy import all_categories
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.i18n import datetime_
 from cms.models import ARTICLE_STATUSES, Article, Category, Media, User, utcnow
 from cms.paging import last_page, page_number, page_or_404
@@ -349,7 +350,7 @@ def _save(form: ArticleForm, article: Article | None) -> Any:
     """Validate and store the posted form; re-render it with the messages when refused."""
     creating = article is None
     if not form.validate_on_submit():
-        return _render_form(form, article, 422 if request.method == "POST" else 200)
+        return _render_form(form, article, form_status())
     data = form.article_data(article)
     if not _may_set_status(article, data):
         form.status.errors = [_("You may not publish or unpublish this article.")]

@@ -16,6 +16,7 @@ from cms.admin.forms import LoginForm, PasswordForm
 from cms.admin.users import change_own_password
 from cms.audit import record
 from cms.extensions import db, limiter
+from cms.form_status import form_status
 from cms.limit_keys import client_key, keyed
 from cms.models import User, utcnow
 from cms.models.users import verify_password
@@ -72,7 +73,7 @@ def login() -> Any:
             return redirect(safe_next(form.next.data, url_for("admin.dashboard")))
         log.info("failed sign-in for %s from %s", email, get_remote_address())
         form.password.errors = [_("The email or password is wrong.")]
-    return render_template("admin/login.html", form=form)
+    return render_template("admin/login.html", form=form), form_status()
 
 
 @bp.route("/logout", methods=["POST"])
@@ -111,7 +112,7 @@ def password() -> Any:
                 _("Your password has been changed; other devices have been signed out."), "success"
             )
             return redirect(url_for("admin.dashboard"))
-    return render_template("admin/password.html", form=form)
+    return render_template("admin/password.html", form=form), form_status()
 
 
 @bp.route("/sessions")

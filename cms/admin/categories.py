@@ -19,6 +19,7 @@ from cms.audit import record
 from cms.content import ordering, save_category
 from cms.content.errors import ContentError
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import Category
 
 #: Menu entries of these screens.
@@ -106,7 +107,7 @@ def _edit(category: Category | None, form: CategoryForm) -> Any:
                 flash(_("Category saved."), "success")
             db.session.commit()
             return redirect(url_for("admin.categories") + f"#category-{saved.id}")
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     count = ordering.article_count(category) if category is not None else 0
     return render_template(
         "admin/categories/edit.html", form=form, category=category, count=count
@@ -185,7 +186,7 @@ def category_delete(category_id: int) -> Any:
                     flash(_("Category %(name)s deleted.", name=name), "success")
                 return redirect(url_for("admin.categories"))
         count = ordering.article_count(category)
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "admin/categories/delete.html", form=form, category=category, count=count
     ), status

@@ -31,6 +31,7 @@ from cms.content.upload_limits import (
 )
 from cms.content.uploads import media_in_use, save_upload
 from cms.extensions import db
+from cms.form_status import REFUSED, form_status
 from cms.models import Media
 from cms.paging import page_or_404
 
@@ -93,7 +94,7 @@ def media() -> Any:
         query = query.where(or_(Media.alt.ilike(pattern), Media.original_name.ilike(pattern)))
     listing = page_or_404(query, PER_PAGE)
     items, total, page = listing.items, listing.total, listing.page
-    status = 422 if form.errors or (request.method == "POST") else 200
+    status = REFUSED if form.errors else form_status()
     headers = {}
     if retry_after is not None:
         status, headers = 429, {"Retry-After": str(retry_after)}
@@ -191,7 +192,7 @@ def media_edit(media_id: int) -> Any:
         item=item,
         form=form,
         uses=media_in_use(item),
-    )
+    ), form_status()
 
 
 @bp.route("/media/<int:media_id>/delete", methods=["POST"])

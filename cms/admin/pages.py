@@ -18,6 +18,7 @@ from cms.audit import record
 from cms.content import ordering, save_page
 from cms.content.errors import ContentError
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import Page
 
 #: Menu entries of these screens.
@@ -99,7 +100,7 @@ def _edit(page: Page | None, form: PageForm) -> Any:
                 flash(_("Page saved."), "success")
             db.session.commit()
             return redirect(url_for("admin.pages") + f"#page-{saved.id}")
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("admin/pages/edit.html", form=form, page=page), status
 
 

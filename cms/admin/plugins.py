@@ -14,6 +14,7 @@ from cms.admin.numbers import refuse_unicode_numbers
 from cms.admin.permissions import role_required
 from cms.audit import record
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.plugins import PluginError, registry
 
 #: Menu entries of these screens.
@@ -91,4 +92,4 @@ def plugin_settings(name: str) -> Any:
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.plugins"))
-    return render_template("admin/plugin_settings.html", plugin=plugin, form=form)
+    return render_template("admin/plugin_settings.html", plugin=plugin, form=form), form_status()

@@ -21,6 +21,7 @@ from cms.content.media import media_name
 from cms.content.site import get_setting, set_setting
 from cms.content.upload_limits import SETTING_DEFAULTS
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import Media
 
 #: Menu entries of these screens.
@@ -117,7 +118,7 @@ def settings() -> Any:
         return redirect(url_for("admin.settings"))
     if form.errors:
         flash(_("Some values need correcting; nothing was saved."), "error")
-    return render_template("admin/settings.html", form=form)
+    return render_template("admin/settings.html", form=form), form_status()
 
 
 @bp.route("/settings/page-cache/clear", methods=["POST"])

@@ -19,6 +19,7 @@ from cms.content.errors import ContentError
 from cms.content.taxonomy import find_tag_by_old_slug
 from cms.content.text import clean_text
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import Tag
 from cms.paging import page_or_404
 
@@ -104,7 +105,7 @@ def tag_edit(tag_id: int) -> Any:
     form = TagForm(data={"name": tag.name, "slug": tag.slug})
     merge = MergeForm(formdata=None, meta={"csrf": False})
     if not form.validate_on_submit():
-        return _render_edit(tag, form, merge, status=422 if request.method == "POST" else 200)
+        return _render_edit(tag, form, merge, status=form_status())
     old_name = tag.name
     data: dict[str, Any] = {"name": form.name.data or ""}
     slug = (form.slug.data or "").strip()

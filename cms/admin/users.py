@@ -33,6 +33,7 @@ from cms.admin.user_forms import (
 from cms.audit import record
 from cms.content.errors import ContentError
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import ROLES, ApiToken, User, utcnow
 from cms.sessions import current_session_id, end_sessions, renew_session, sessions_of
 
@@ -288,7 +289,7 @@ def user_new() -> Any:
         else:
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    return render_template("admin/users/new.html", form=form)
+    return render_template("admin/users/new.html", form=form), form_status()
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -330,7 +331,7 @@ def user_edit(user_id: int) -> Any:
         role_labels=ROLE_LABELS,
         active_tokens=active_tokens,
         signed_in_devices=len(sessions_of(user)),
-    )
+    ), form_status()
 
 
 @bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
@@ -423,7 +424,7 @@ def user_password(user_id: int) -> Any:
         db.session.commit()
         flash(_("The password of %(email)s has been changed.", email=user.email), "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    return render_template("admin/users/password.html", form=form, user=user)
+    return render_template("admin/users/password.html", form=form, user=user), form_status()
 
 
 def _tokens_page(user: User, admin_view: bool, form: TokenForm, secret: str | None = None) -> Any:
@@ -465,7 +466,7 @@ def _create_token(user: User, admin_view: bool) -> Any:
             )
             db.session.commit()
             return _tokens_page(user, admin_view, TokenForm(formdata=None), secret=secret)
-    return _tokens_page(user, admin_view, form)
+    return _tokens_page(user, admin_view, form), form_status()
 
 
 def _revoke(token: ApiToken) -> None:

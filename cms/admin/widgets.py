@@ -20,6 +20,7 @@ from cms.audit import record
 from cms.content.errors import ContentError
 from cms.content.taxonomy import all_categories
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import WidgetInstance
 from cms.plugins import placement, registry
 from cms.themes import active_theme, manager
@@ -161,7 +162,7 @@ def widget_edit(instance_id: int) -> Any:
         widget=widget,
         form=form,
         settings_form=settings_form,
-    )
+    ), form_status()
 
 
 @bp.route("/widgets/<int:instance_id>/delete", methods=["POST"])

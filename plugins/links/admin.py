@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from cms.audit import record
 from cms.extensions import db
+from cms.form_status import form_status
 from cms.models import Media
 from plugins.links import services
 from plugins.links.forms import GroupForm, LinkForm, as_id
@@ -82,24 +83,21 @@ def group_edit(group_id: int) -> Any:
 
 def _group_form(group: LinkGroup | None) -> Any:
     form = GroupForm(obj=group)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                saved = services.save_group(
-                    group, title=form.title.data, active=form.active.data, commit=False
-                )
-            except LinkError as exc:
-                db.session.rollback()
-                _show_errors(form, exc.errors)
-            else:
-                action = "links.group.create" if group is None else "links.group.update"
-                record(action, saved, _("Link group “%(title)s” saved", title=saved.title))
-                db.session.commit()
-                flash(_("The group “%(title)s” was saved.", title=saved.title), "success")
-                return _index(f"group-{saved.id}")
-        status = 400
-    return render_template("links/admin/group.html", form=form, group=group), status
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            saved = services.save_group(
+                group, title=form.title.data, active=form.active.data, commit=False
+            )
+        except LinkError as exc:
+            db.session.rollback()
+            _show_errors(form, exc.errors)
+        else:
+            action = "links.group.create" if group is None else "links.group.update"
+            record(action, saved, _("Link group “%(title)s” saved", title=saved.title))
+            db.session.commit()
+            flash(_("The group “%(title)s” was saved.", title=saved.title), "success")
+            return _index(f"group-{saved.id}")
+    return render_template("links/admin/group.html", form=form, group=group), form_status()
 
 
 def group_delete(group_id: int) -> Any:
@@ -170,33 +168,33 @@ def _link_form(link: Link | None) -> Any:
         data = {"group": request.args.get("group", ""), "active": True}
     form = LinkForm(data=data)
     form.set_choices(groups, _media_choices(link.logo_id if link is not None else None))
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                saved = services.save_link(
-                    link,
-                    group_id=as_id(form.group.data),
-                    title=form.title.data,
-                    url=form.url.data,
-                    logo_id=as_id(form.logo.data),
-                    active=form.active.data,
-                    commit=False,
-                )
-            except LinkError as exc:
-                db.session.rollback()
-                _show_errors(form, exc.errors)
-            else:
-                action = "links.link.create" if link is None else "links.link.update"
-                record(action, saved, _("Link “%(title)s” saved", title=saved.title), url=saved.url)
-                db.session.commit()
-                flash(_("The link “%(title)s” was saved.", title=saved.title), "success")
-                return _index(f"link-{saved.id}")
-        status = 400
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            saved = services.save_link(
+                link,
+                group_id=as_id(form.group.data),
+                title=form.title.data,
+                url=form.url.data,
+                logo_id=as_id(form.logo.data),
+                active=form.active.data,
+                commit=False,
+            )
+        except LinkError as exc:
+            db.session.rollback()
+            _show_errors(form, exc.errors)
+        else:
+            action = "links.link.create" if link is None else "links.link.update"
+            record(action, saved, _("Link “%(title)s” saved", title=saved.title), url=saved.url)
+            db.session.commit()
+            flash(_("The link “%(title)s” was saved.", title=saved.title), "success")
+            return _index(f"link-{saved.id}")
     logo = None
     if link is not None and link.logo is not None:
         logo = services.logo_of(link)
-    return render_template("links/admin/link.html", form=form, link=link, logo=logo), status
+    return (
+        render_template("links/admin/link.html", form=form, link=link, logo=logo),
+        form_status(),
+    )
 
 
 def link_delete(link_id: int) -> Any:

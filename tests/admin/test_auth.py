@@ -24,7 +24,7 @@ def test_sign_in_and_out(client, auth, make_user):
 def test_wrong_password_is_refused_with_a_message(client, auth, make_user):
     make_user(email="ed@example.org")
     response = auth.login("ed@example.org", "wrong password")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "The email or password is wrong." in response.text
     assert client.get("/admin/").status_code == 302
 
@@ -37,8 +37,8 @@ def test_unknown_and_deactivated_users_cannot_sign_in(client, auth, make_user, a
     with app.app_context():
         db.session.get(User, user.id).active = False
         db.session.commit()
-    assert auth.login("gone@example.org").status_code == 200
-    assert auth.login("nobody@example.org").status_code == 200
+    assert auth.login("gone@example.org").status_code == 422
+    assert auth.login("nobody@example.org").status_code == 422
 
 
 def test_sign_in_without_csrf_token_is_refused(client, make_user):
@@ -78,7 +78,7 @@ def test_safe_next_helper():
 def test_failed_sign_ins_are_throttled_per_account(client, auth, make_user):
     make_user(email="ed@example.org")
     for _ in range(5):
-        assert auth.login("ed@example.org", "wrong").status_code == 200
+        assert auth.login("ed@example.org", "wrong").status_code == 422
     response = auth.login("ed@example.org", "wrong")
     assert response.status_code == 429
     assert "Too many attempts" in response.text
@@ -100,7 +100,7 @@ def app_config(app_config):
 
 def test_failed_sign_ins_are_throttled_per_address(client, auth, make_user):
     for i in range(8):
-        assert auth.login(f"user{i}@example.org", "wrong").status_code == 200
+        assert auth.login(f"user{i}@example.org", "wrong").status_code == 422
     assert auth.login("someone@example.org", "wrong").status_code == 429
 
 
@@ -130,7 +130,7 @@ def test_change_password(client, auth, signed_in, app):
     )
     assert ok.status_code == 302
     auth.logout()
-    assert auth.login("author@example.org").status_code == 200
+    assert auth.login("author@example.org").status_code == 422
     assert auth.login("author@example.org", "a brand new secret").status_code == 302
 
 

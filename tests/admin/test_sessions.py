@@ -429,7 +429,7 @@ def test_every_failed_sign_in_checks_one_hash_of_the_same_cost(
     }[case]
     hash_checks.clear()
     response = auth.login(email, password or "x")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "The email or password is wrong." in response.text
     assert len(hash_checks) == 1
     assert hash_parameters(hash_checks[0]) == hash_parameters(real_hash)

@@ -198,7 +198,7 @@ def test_bad_values_are_refused_and_nothing_is_stored(
 ):
     data = full_form(app, **{"site_name": "A new name that must not be stored", field: value})
     response = auth.post(URL, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert "nothing was saved" in response.text
     assert f'id="{field}-error"' in response.text  # the message sits on the field
@@ -227,7 +227,7 @@ def test_bad_values_are_refused_and_nothing_is_stored(
 @pytest.mark.parametrize("field", ["article_prefix", "category_prefix"])
 def test_reserved_words_are_refused_as_prefixes(app, client, auth, admin, field, word):
     response = auth.post(URL, full_form(app, **{field: word}))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert f'id="{field}-error"' in response.text
     assert stored(app) == {}
 

@@ -246,7 +246,7 @@ def test_refused_new_users_are_not_stored(app, auth, admin, make_user, overrides
     make_user(email="taken@example.org")
     before = users_by_email(app)
     response = auth.post("/admin/users/new", create_form(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert 'aria-invalid="true"' in response.text
     assert users_by_email(app) == before
@@ -297,7 +297,7 @@ def test_editing_to_a_taken_email_is_refused(app, auth, admin, make_user):
     make_user(email="taken@example.org")
     before = users_by_email(app)
     response = auth.post(f"/admin/users/{user.id}", edit_form(user, email="TAKEN@example.org"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Another user already has this email address." in response.text
     assert users_by_email(app) == before
     assert actions(app, "user.update") == []
@@ -322,7 +322,7 @@ def test_a_user_may_keep_their_own_email_in_another_case(app, auth, admin, make_
 def test_admins_cannot_demote_or_deactivate_themselves(app, auth, admin, overrides, message):
     before = users_by_email(app)
     response = auth.post(f"/admin/users/{admin.id}", edit_form(admin, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert users_by_email(app) == before
     assert actions(app, "user.update") == actions(app, "user.deactivate") == []
@@ -438,7 +438,7 @@ def test_an_admin_sets_a_new_password(app, client, auth, admin, make_user):
     assert get_user(app, user.id).check_password(NEW_PASSWORD)
     assert actions(app, "user.password_reset") == ["user.password_reset"]
     auth.logout()
-    assert auth.login("ed@example.org", TEST_PASSWORD).status_code == 200
+    assert auth.login("ed@example.org", TEST_PASSWORD).status_code == 422
     assert auth.login("ed@example.org", NEW_PASSWORD).status_code == 302
 
 
@@ -453,7 +453,7 @@ def test_an_admin_sets_a_new_password(app, client, auth, admin, make_user):
 def test_bad_new_passwords_are_refused(app, auth, admin, make_user, data, message):
     user = make_user(email="ed@example.org")
     response = auth.post(f"/admin/users/{user.id}/password", data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert get_user(app, user.id).check_password(TEST_PASSWORD)
     assert actions(app, "user.password_reset") == []
@@ -529,7 +529,7 @@ def test_a_token_must_belong_to_the_user_in_the_url(app, auth, admin, make_user)
 def test_bad_token_names_are_refused(app, auth, admin, make_user, name, message):
     user = make_user(email="ed@example.org")
     response = auth.post(f"/admin/users/{user.id}/tokens", {"name": name})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert not SECRET_RE.search(response.text)
     assert tokens_of(app, user.id) == []
@@ -541,7 +541,7 @@ def test_no_token_for_a_deactivated_user(app, auth, admin, make_user):
         db.session.get_one(User, user.id).active = False
         db.session.commit()
     response = auth.post(f"/admin/users/{user.id}/tokens", {"name": "app"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "reactivate them before creating a token" in response.text
     assert tokens_of(app, user.id) == []
 
