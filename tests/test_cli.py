@@ -90,6 +90,35 @@ def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
         assert db.session.execute(select(User)).first() is None
 
 
+def test_create_user_without_a_terminal_says_how_to_pass_the_password(runner, app):
+    result = runner.invoke(args=["cms", "create-user", "ed@example.org", "--role", "editor"])
+    assert result.exit_code == 1
+    assert "no terminal to ask for the password" in result.stderr
+    assert "| cms create-user ed@example.org --role editor --password-stdin" in result.stderr
+    assert "Password:" not in result.output
+    with app.app_context():
+        assert db.session.execute(select(User)).first() is None
+
+
+def test_create_user_with_stdin_from_dev_null_stops_at_once(tmp_path):
+    env = {**os.environ, "CMS_INSTANCE_DIR": str(tmp_path), "CMS_DATABASE_URL": ""}
+    env.pop("CMS_REDIS_URL", None)
+    cms = Path(sys.executable).with_name("cms")
+    result = subprocess.run(  # noqa: S603 (the project's own console script)
+        [str(cms), "create-user", "ed@example.org", "--role", "admin"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "--password-stdin" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
 def test_create_user_refuses_a_duplicate(runner, make_user):
     make_user(email="dup@example.org")
     result = runner.invoke(
