@@ -18,20 +18,23 @@ node_modules/.vendored: package.json package-lock.json scripts/vendor-assets.sh
 	bash scripts/vendor-assets.sh
 	@if [ -d node_modules ]; then touch $@; fi
 
+# pip -qq: errors only (its warnings about this machine's index settings and the
+# build's progress would bury the server's first lines).
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq -e '.[test]'
 	touch $@
 
 # Compile the message catalogues (.po -> .mo), the core's and each bundled plugin's,
-# whenever one changes.
-PLUGIN_CATALOGUES := $(wildcard plugins/*/translations)
+# whenever one changes; errors only (`pybabel compile --statistics -d FOLDER` counts
+# what is translated).
+CATALOGUES := cms/translations $(wildcard plugins/*/translations)
 cms/translations/.compiled: $(VENV)/.installed $(wildcard cms/translations/*/LC_MESSAGES/messages.po) \
 		$(wildcard plugins/*/translations/*/LC_MESSAGES/messages.po)
-	$(BIN)/pybabel compile --use-fuzzy -d cms/translations --statistics
-	for folder in $(PLUGIN_CATALOGUES); do \
-		$(BIN)/pybabel compile --use-fuzzy -d $$folder --statistics || exit 1; \
+	@echo "Compiling the message catalogues: $(CATALOGUES)"
+	@for folder in $(CATALOGUES); do \
+		$(BIN)/pybabel -q compile --use-fuzzy -d $$folder || exit 1; \
 	done
 	touch $@
 

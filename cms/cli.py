@@ -68,10 +68,21 @@ def init_command() -> None:
 @click.option("--name", default="", help="Name shown on articles.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
-    """Create a back-office user with a password."""
+    """Create a back-office user with a password.
+
+    The password is asked twice on the terminal, or read from the first line of
+    standard input with --password-stdin. Without a terminal and without that
+    option the command stops at once and says so, rather than wait on a pipe.
+    """
     email = email.strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    if not password_stdin and not _is_terminal(sys.stdin):
+        raise click.ClickException(
+            "no terminal to ask for the password: pass it on standard input with "
+            f"--password-stdin, e.g. printf '%s\\n' \"$PASSWORD\" | cms create-user {email} "
+            f"--role {role} --password-stdin"
+        )
     if db.session.execute(select(User).where(User.email == email)).scalar():
         raise click.ClickException(f"a user with email {email} already exists")
     if password_stdin:
@@ -91,6 +102,14 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         raise click.ClickException("; ".join(str(m) for m in exc.errors.values())) from exc
     db.session.commit()
     click.echo(f"Created {role} {email}.")
+
+
+def _is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is an interactive terminal (a closed or odd stream is not)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 @cms_group.group("token")

@@ -18,8 +18,9 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 0
 fi
 
-# No package runs install scripts: we only copy files out of the packages.
-npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+# No package runs install scripts: we only copy files out of the packages. Its summary
+# ("added 9 packages") goes to /dev/null; errors and warnings still reach stderr.
+npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 
 tmp="$VENDOR/.quill.tmp"
 rm -rf "$tmp"

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
+from flask_migrate import downgrade
+from sqlalchemy import select, text
 
-from cms.content import get_setting
+from cms.content import get_setting, set_setting
 from cms.extensions import db
 from cms.models import ApiToken, User
 
@@ -19,6 +20,39 @@ def test_init_is_idempotent(runner):
         result = runner.invoke(args=["cms", "init"])
         assert result.exit_code == 0, result.output
         assert "up to date" in result.output
+
+
+def test_init_says_whether_it_created_or_upgraded_the_database_in_the_site_language(
+    make_app, tmp_path
+):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}", LOCALE="vi")
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["cms", "init"])
+    assert created.exit_code == 0, created.output
+    with app.app_context():
+        found = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        core = next(v for v in found.all() if v[:4].isdigit())
+    assert created.stdout.splitlines()[0] == (
+        f"Đã tạo cơ sở dữ liệu (phần lõi ở phiên bản {core})."
+    )
+    again = runner.invoke(args=["cms", "init"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "Không có việc gì phải làm: cơ sở dữ liệu đã ở phiên bản mới nhất.\n"
+
+    # The stored site language wins over CMS_LOCALE, as on the site itself.
+    with app.app_context():
+        set_setting("locale", "en")
+        db.session.commit()
+        downgrade(revision="0010_listing_indexes")
+        db.engine.dispose()
+    upgraded = runner.invoke(args=["cms", "init"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert upgraded.stdout.splitlines()[0] == (
+        f"Upgraded the core from 0010_listing_indexes to {core}."
+    )
+    assert runner.invoke(args=["cms", "init"]).stdout == (
+        "Nothing to do: the database is up to date.\n"
+    )
 
 
 def test_create_user_reads_the_password_from_stdin(runner, app):
@@ -54,6 +88,35 @@ def test_create_user_refuses_bad_input_and_stores_nothing(runner, app):
     assert bad_role.exit_code == 2
     with app.app_context():
         assert db.session.execute(select(User)).first() is None
+
+
+def test_create_user_without_a_terminal_says_how_to_pass_the_password(runner, app):
+    result = runner.invoke(args=["cms", "create-user", "ed@example.org", "--role", "editor"])
+    assert result.exit_code == 1
+    assert "no terminal to ask for the password" in result.stderr
+    assert "| cms create-user ed@example.org --role editor --password-stdin" in result.stderr
+    assert "Password:" not in result.output
+    with app.app_context():
+        assert db.session.execute(select(User)).first() is None
+
+
+def test_create_user_with_stdin_from_dev_null_stops_at_once(tmp_path):
+    env = {**os.environ, "CMS_INSTANCE_DIR": str(tmp_path), "CMS_DATABASE_URL": ""}
+    env.pop("CMS_REDIS_URL", None)
+    cms = Path(sys.executable).with_name("cms")
+    result = subprocess.run(  # noqa: S603 (the project's own console script)
+        [str(cms), "create-user", "ed@example.org", "--role", "admin"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "--password-stdin" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_create_user_refuses_a_duplicate(runner, make_user):

@@ -31,6 +31,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Connection, column, delete, insert, inspect, table
 from sqlalchemy.exc import DBAPIError
 
@@ -67,19 +68,36 @@ class SiteUpgrade:
     notices: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """What was done, one sentence a line, for the ``cms init`` output."""
+        """What was done, one sentence a line, for the ``cms init`` output.
+
+        In the site language (the stored ``locale`` setting, else ``CMS_LOCALE``):
+        call it in an app context, once the migrations have run, so that the
+        setting can be read.
+        """
         after = ", ".join(self.core_after)
         said = []
         if self.created:
-            said.append(f"Created the database (core at {after}).")
+            said.append(_("Created the database (core at %(revision)s).", revision=after))
         elif self.core_before != self.core_after:
-            said.append(f"Upgraded the core from {', '.join(self.core_before)} to {after}.")
+            said.append(
+                _(
+                    "Upgraded the core from %(before)s to %(after)s.",
+                    before=", ".join(self.core_before),
+                    after=after,
+                )
+            )
         for name, revisions in sorted(self.applied.items()):
-            said.append(f"Applied the migrations of plugin {name}: {', '.join(revisions)}.")
+            said.append(
+                _(
+                    "Applied the migrations of plugin %(name)s: %(revisions)s.",
+                    name=name,
+                    revisions=", ".join(revisions),
+                )
+            )
         if not said and self.failed:
-            said.append("Nothing else to do: the core and the other plugins are up to date.")
+            said.append(_("Nothing else to do: the core and the other plugins are up to date."))
         elif not said:
-            said.append("Nothing to do: the database is up to date.")
+            said.append(_("Nothing to do: the database is up to date."))
         return said
 
 
