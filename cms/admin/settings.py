@@ -34,6 +34,7 @@ KEYS = (
     "site_name",
     "site_description",
     "logo_id",
+    "favicon_id",
     "locale",
     "timezone",
     "article_prefix",
@@ -76,7 +77,8 @@ def save_settings(values: dict[str, Any]) -> dict[str, list[Any]]:
     return changes
 
 
-def _logo_choices(current: Any) -> list[SelectChoice]:
+def _media_choices(current: Any, none_label: str) -> list[SelectChoice]:
+    """Newest images (:data:`LOGO_CHOICES_MAX`, ``current`` always), after ``none_label``."""
     rows = list(
         db.session.execute(
             select(Media).order_by(Media.created_at.desc(), Media.id.desc()).limit(LOGO_CHOICES_MAX)
@@ -86,7 +88,7 @@ def _logo_choices(current: Any) -> list[SelectChoice]:
         chosen = db.session.get(Media, current)
         if chosen is not None:
             rows.insert(0, chosen)
-    choices = [SelectChoice("", _("No logo"))]
+    choices = [SelectChoice("", none_label)]
     choices.extend(SelectChoice(str(m.id), f"{media_name(m)} (#{m.id})") for m in rows)
     return choices
 
@@ -97,7 +99,8 @@ def settings() -> Any:
     """The site settings form; only changed values are stored, each change is audited."""
     current = current_settings()
     form = SettingsForm(data=current)
-    form.logo_id.choices = _logo_choices(current.get("logo_id"))
+    form.logo_id.choices = _media_choices(current.get("logo_id"), _("No logo"))
+    form.favicon_id.choices = _media_choices(current.get("favicon_id"), _("The default icon"))
     if form.validate_on_submit():
         changes = save_settings(form.values())
         if not changes:

@@ -143,9 +143,15 @@ def _valid_phone(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Use digits, spaces and + ( ) . - / only."))
 
 
-def _existing_media(form: FlaskForm, field: Field) -> None:
-    if field.data is not None and db.session.get(Media, field.data) is None:
-        raise ValidationError(_l("Choose an image from the list, or no logo."))
+class _ExistingMedia:
+    """WTForms validator: the chosen id (or ``None``) names an image of the media library."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data is not None and db.session.get(Media, field.data) is None:
+            raise ValidationError(self.message)
 
 
 def _max(length: int, *, single_line: bool = True) -> StoredLength:
@@ -169,7 +175,16 @@ class SettingsForm(FlaskForm):
         render_kw={"rows": 3},
     )
     logo_id = SelectField(
-        _l("Logo"), coerce=_optional_id, validate_choice=False, validators=[_existing_media]
+        _l("Logo"),
+        coerce=_optional_id,
+        validate_choice=False,
+        validators=[_ExistingMedia(_l("Choose an image from the list, or no logo."))],
+    )
+    favicon_id = SelectField(
+        _l("Site icon (favicon)"),
+        coerce=_optional_id,
+        validate_choice=False,
+        validators=[_ExistingMedia(_l("Choose an image from the list, or the default icon."))],
     )
     locale = SelectField(
         _l("Language"),

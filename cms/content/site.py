@@ -36,6 +36,7 @@ STATIC_DEFAULTS: dict[str, Any] = {
     "contact_phone": "",
     "contact_email": "",
     "logo_id": None,
+    "favicon_id": None,
 }
 
 

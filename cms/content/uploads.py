@@ -344,6 +344,8 @@ def media_in_use(media: Media) -> list[str]:
     uses = [_("article “%(title)s”", title=t) for t in articles]
     if get_setting("logo_id") == media.id:
         uses.append(_("the site logo"))
+    if get_setting("favicon_id") == media.id:
+        uses.append(_("the site icon"))
     for labels in registry().call("media_uses", installed=True, media_id=media.id):
         uses.extend(str(label) for label in labels)
     return uses

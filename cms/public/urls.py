@@ -70,6 +70,22 @@ def logo_url() -> str:
     return generations.held("logo_url", (generations.SETTINGS, generations.MEDIA), load)
 
 
+def favicon_url() -> str:
+    """URL of the site icon: the image chosen in the settings, else the bundled default.
+
+    Held per process like :func:`logo_url`; ``/favicon.ico`` (which browsers
+    ask for on their own) leads to the same file.
+    """
+
+    def load() -> str:
+        favicon_id = get_setting("favicon_id")
+        media = db.session.get(Media, favicon_id) if isinstance(favicon_id, int) else None
+        return media_url(media) if media is not None else ""
+
+    chosen = generations.held("favicon_url", (generations.SETTINGS, generations.MEDIA), load)
+    return chosen or url_for("static", filename="favicon.ico")
+
+
 #: Helpers exposed to every template under these names.
 TEMPLATE_GLOBALS = {
     "article_url": article_url,
@@ -79,4 +95,5 @@ TEMPLATE_GLOBALS = {
     "tag_url": tag_url,
     "media_url": media_url,
     "logo_url": logo_url,
+    "favicon_url": favicon_url,
 }

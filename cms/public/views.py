@@ -13,6 +13,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    redirect,
     request,
     send_from_directory,
     url_for,
@@ -335,6 +336,23 @@ def media(filename: str) -> Response:
     response = send_from_directory(current_app.config["MEDIA_DIR"], filename, max_age=86_400)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.route("/favicon.ico")
+def favicon() -> BaseResponse:
+    """The site icon browsers ask for on their own: the chosen image (302), else the default.
+
+    Pages name the same file in ``<link rel="icon">`` (:func:`cms.public.urls.favicon_url`).
+    """
+    chosen = urls.favicon_url()
+    default = url_for("static", filename="favicon.ico")
+    if chosen != default:
+        response = redirect(chosen, 302)
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+    return send_from_directory(
+        current_app.static_folder or "", "favicon.ico", max_age=86_400, mimetype="image/x-icon"
+    )
 
 
 @bp.route("/<path:path>")
