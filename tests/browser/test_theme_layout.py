@@ -237,3 +237,20 @@ def test_focus_rings_keep_three_to_one(app, demo, live_server, page, theme, view
             weak.append(found)
     assert seen >= 20
     assert weak == [], json.dumps(weak, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("theme", ["default", "portal"])
+def test_other_public_pages_fit_a_desktop_and_a_phone(app, demo, live_server, page, theme):
+    use_theme(app, theme)
+    with app.app_context():
+        category = latest_articles(1)[0].category.slug
+    urls = ["/", f"/category/{category}", "/search?q=cai+cach", "/gioi-thieu", "/khong-co"]
+    wide = {}
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        for url in urls:
+            page.goto(live_server + url)
+            width, inner, culprits = overflow(page)
+            if width > inner:
+                wide[f"{viewport['width']} {url}"] = culprits
+    assert wide == {}, json.dumps(wide, ensure_ascii=False, indent=1)
