@@ -128,3 +128,15 @@ def test_moves_and_audit_name_the_widget_and_region(signed_in, client, auth, app
     with app.app_context():
         assert db.session.execute(select(WidgetInstance.title)).scalars().all() == ["Hai"]
     assert "Widget “Một” removed." in client.get("/admin/widgets").text
+
+
+def test_the_themes_screen_names_themes_and_regions_in_vietnamese(signed_in, client, app):
+    app.config["LOCALE"] = "vi"
+    signed_in("admin")
+    html = client.get("/admin/themes").text
+    assert "Cổng thông tin" in html
+    assert "Mặc định" in html
+    assert "Cổng thông tin điện tử cấp tỉnh" in html
+    assert "Cột trái" in html
+    assert "sidebar_left" not in html
+    assert "kế thừa Mặc định" in html
