@@ -65,6 +65,21 @@
   }
 
   document.querySelectorAll(".widget-list").forEach(function (list) {
+    // Up/Down: move in place and save like a drag, keeping the keyboard focus.
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest('button[name="direction"]');
+      if (!button || button.disabled || !window.fetch) { return; }
+      event.preventDefault();
+      var item = button.closest("li[data-id]");
+      var up = button.value === "up";
+      var sibling = up ? item.previousElementSibling : item.nextElementSibling;
+      if (!sibling) { return; }
+      list.insertBefore(item, up ? sibling : sibling.nextSibling);
+      refreshButtons(list);
+      var focus = button.disabled ? item.querySelector('button[value="' + (up ? "down" : "up") + '"]') : button;
+      if (focus && !focus.disabled) { focus.focus(); }
+      save(list, item);
+    });
     list.addEventListener("dragstart", function (event) {
       dragged = event.target.closest("li[data-id]");
       if (dragged) {
