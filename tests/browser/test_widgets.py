@@ -103,6 +103,8 @@ def test_a_drag_is_announced_and_offers_the_page(app, live_server, page, make_us
     status = page.locator("#widgets-status")
     assert status.get_attribute("aria-live") == "polite"
     assert page.locator(f"#widget-{first} button[value=up]").is_disabled()
+    link = page.locator("#widgets-preview a")
+    assert not link.is_visible()
     page.locator(f"#widget-{second}").drag_to(
         page.locator(f"#widget-{first}"), target_position={"x": 20, "y": 5}
     )
@@ -110,7 +112,6 @@ def test_a_drag_is_announced_and_offers_the_page(app, live_server, page, make_us
     # The buttons follow the new order: the top one cannot go further up.
     assert page.locator(f"#widget-{second} button[value=up]").is_disabled()
     assert not page.locator(f"#widget-{first} button[value=up]").is_disabled()
-    link = page.locator("#widgets-preview a")
     assert link.is_visible()
     assert link.get_attribute("href") == "/"
     assert link.get_attribute("target") is None
