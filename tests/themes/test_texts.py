@@ -1,11 +1,26 @@
 """Manifest texts: localized theme titles and descriptions, regions as names or objects."""
 
 import json
+import shutil
 
 import pytest
 
+from cms.config import PROJECT_ROOT
 from cms.themes.manifest import ThemeError, load_manifest
 from cms.themes.texts import Localized
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    """The bundled themes plus ``thirdparty``, whose manifest gives plain region names."""
+    folder = tmp_path / "installed"
+    shutil.copytree(PROJECT_ROOT / "themes", folder)
+    (folder / "thirdparty").mkdir()
+    (folder / "thirdparty" / "theme.json").write_text(
+        json.dumps({"name": "thirdparty", "title": "Third", "regions": ["sidebar", "promo_box"]}),
+        encoding="utf-8",
+    )
+    return {**app_config, "THEMES_DIR": str(folder)}
 
 
 def manifest(tmp_path, data):
@@ -86,3 +101,14 @@ def test_region_objects_give_their_own_words_and_area(tmp_path, app):
 def test_bad_region_declarations_are_refused(tmp_path, regions):
     with pytest.raises(ThemeError):
         manifest(tmp_path, {"name": "thirdparty", "regions": regions})
+
+
+def test_the_widgets_screen_reads_well_for_plain_region_names(signed_in, client, app):
+    app.config["LOCALE"] = "vi"
+    signed_in("admin")
+    html = client.get("/admin/widgets?theme=thirdparty").text
+    assert '<h2 id="region-sidebar-title">Cột bên <small' in html
+    assert "Bên cạnh nội dung trên màn hình rộng" in html
+    assert '<h2 id="region-promo_box-title">Promo box <small' in html
+    assert '<a class="page-map__region" href="#region-sidebar">Cột bên</a>' in html
+    assert '<a class="page-map__region" href="#region-promo_box">Promo box</a>' in html
