@@ -33,7 +33,13 @@ def themes() -> Any:
         for t in listed
         if (t.static / "screenshot.png").is_file()
     }
-    return render_template("admin/themes.html", themes=listed, active=active, previews=previews)
+    return render_template(
+        "admin/themes.html",
+        themes=listed,
+        active=active,
+        previews=previews,
+        titles={t.name: str(t.title) for t in listed},
+    )
 
 
 @bp.route("/themes/use", methods=["POST"])

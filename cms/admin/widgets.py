@@ -17,13 +17,17 @@ from cms.admin.numbers import coerce_id, refuse_unicode_numbers
 from cms.admin.permissions import role_required
 from cms.admin.plugins import form_values
 from cms.audit import record
+from cms.content.articles import latest_articles
 from cms.content.errors import ContentError
 from cms.content.taxonomy import all_categories
 from cms.extensions import db
 from cms.form_status import form_status
 from cms.models import WidgetInstance
 from cms.plugins import placement, registry
+from cms.public.urls import article_url
 from cms.themes import active_theme, manager
+from cms.themes.manifest import Theme
+from cms.themes.texts import AREAS
 
 #: Menu entries of these screens.
 MENU = [
@@ -43,7 +47,7 @@ class InstanceForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[Length(max=placement.TITLE_MAX)])
     region = SelectField(_l("Region"))
-    visibility = SelectField(_l("Show"), choices=VISIBILITY_CHOICES, default="all")
+    visibility = SelectField(_l("Where it shows"), choices=VISIBILITY_CHOICES, default="all")
     categories = SelectMultipleField(_l("Categories"), coerce=coerce_id)
 
 
@@ -61,20 +65,53 @@ def _instance(instance_id: int) -> WidgetInstance:
     return instance
 
 
+#: The page map's areas, in reading order.
+AREAS_ORDER = AREAS
+
+
+def preview_url(region: str) -> str:
+    """A public page where ``region`` shows: the newest article for ``article_footer``, else home.
+
+    The page shows the active theme, whichever theme the screen edits.
+    """
+    if region == "article_footer":
+        newest = latest_articles(limit=1)
+        if newest:
+            return article_url(newest[0])
+    return url_for("public.home")
+
+
+def _region_title(theme_name: str, region: str) -> str:
+    theme = manager().themes.get(theme_name)
+    return theme.region(region).title if theme is not None else region
+
+
+def _back_to(theme: str, region: str, anchor: str = "") -> str:
+    """The widgets screen after a change in ``region``, offering to see the page."""
+    return url_for("admin.widgets", theme=theme, changed=region) + (anchor or f"#region-{region}")
+
+
 @bp.route("/widgets")
 @role_required("admin")
 def widgets() -> Any:
-    """Each region of a theme with its widgets in order, and what can be added."""
+    """A map of the theme's page, each region with its widgets in order, and what can be added."""
     theme = _theme_arg()
-    regions = [(r, placement.instances(theme, r)) for r in manager().themes[theme].regions]
+    found: Theme = manager().themes[theme]
+    regions = [(found.region(r), placement.instances(theme, r)) for r in found.regions]
     plugins = registry()
+    changed = request.args.get("changed", "")
     return render_template(
         "admin/widgets/index.html",
-        theme=manager().themes[theme],
-        themes=sorted(manager().themes),
+        theme=found,
+        themes=sorted(manager().themes.values(), key=lambda t: str(t.title).casefold()),
         regions=regions,
+        areas={area: [r for r, _items in regions if r.area == area] for area in AREAS_ORDER},
         types=placement.widget_types(),
         enabled=set(plugins.enabled_names()),
+        name_of=placement.instance_name,
+        type_of=placement.type_title,
+        changed=found.region(changed) if changed in found.regions else None,
+        preview_url=preview_url,
     )
 
 
@@ -95,7 +132,11 @@ def widget_add() -> Any:
     record(
         "widget.add",
         instance,
-        _("Widget %(type)s placed in %(region)s", type=instance.full_type, region=instance.region),
+        _(
+            "Widget “%(name)s” placed in “%(region)s”",
+            name=placement.type_title(instance.full_type),
+            region=_region_title(theme, instance.region),
+        ),
     )
     db.session.commit()
     flash(_("Widget added. Adjust its settings below."), "success")
@@ -118,7 +159,10 @@ def widget_edit(instance_id: int) -> Any:
             "categories": list(instance.category_ids or []),
         },
     )
-    form.region.choices = [SelectChoice(r) for r in (theme.regions if theme else [instance.region])]
+    form.region.choices = [
+        SelectChoice(r, theme.region(r).title if theme else r)
+        for r in (theme.regions if theme else [instance.region])
+    ]
     form.categories.choices = [SelectChoice(str(c.id), c.name) for c in all_categories()]
     settings_form = None
     if widget is not None and widget.settings_form is not None:
@@ -152,16 +196,29 @@ def widget_edit(instance_id: int) -> Any:
                     else:
                         flash(message, "error")
             else:
-                record("widget.update", instance, _("Widget %(id)d changed", id=instance.id))
+                record(
+                    "widget.update",
+                    instance,
+                    _(
+                        "Widget “%(name)s” in “%(region)s” changed",
+                        name=placement.instance_name(instance),
+                        region=_region_title(instance.theme, instance.region),
+                    ),
+                )
                 db.session.commit()
-                flash(_("Widget saved."), "success")
-                return redirect(url_for("admin.widgets", theme=instance.theme))
+                flash(
+                    _("Widget “%(name)s” saved.", name=placement.instance_name(instance)), "success"
+                )
+                return redirect(_back_to(instance.theme, instance.region))
     return render_template(
         "admin/widgets/edit.html",
         instance=instance,
         widget=widget,
         form=form,
         settings_form=settings_form,
+        name=placement.instance_name(instance),
+        type_name=placement.type_title(instance.full_type),
+        theme=theme,
     ), form_status()
 
 
@@ -170,12 +227,20 @@ def widget_edit(instance_id: int) -> Any:
 def widget_delete(instance_id: int) -> Any:
     """Remove a placed widget."""
     instance = _instance(instance_id)
-    theme = instance.theme
-    record("widget.delete", instance, _("Widget %(id)d removed", id=instance.id))
+    theme, region, name = instance.theme, instance.region, placement.instance_name(instance)
+    record(
+        "widget.delete",
+        instance,
+        _(
+            "Widget “%(name)s” removed from “%(region)s”",
+            name=name,
+            region=_region_title(theme, region),
+        ),
+    )
     placement.delete_instance(instance)
     db.session.commit()
-    flash(_("Widget removed."), "success")
-    return redirect(url_for("admin.widgets", theme=theme))
+    flash(_("Widget “%(name)s” removed.", name=name), "success")
+    return redirect(_back_to(theme, region))
 
 
 @bp.route("/widgets/<int:instance_id>/move", methods=["POST"])
@@ -188,7 +253,18 @@ def widget_move(instance_id: int) -> Any:
         abort(400)
     placement.move(instance, offset)
     db.session.commit()
-    return redirect(url_for("admin.widgets", theme=instance.theme) + f"#widget-{instance.id}")
+    order = [w.id for w in placement.instances(instance.theme, instance.region)]
+    flash(
+        _(
+            "“%(name)s” is now %(position)s of %(count)s in “%(region)s”.",
+            name=placement.instance_name(instance),
+            position=order.index(instance.id) + 1,
+            count=len(order),
+            region=_region_title(instance.theme, instance.region),
+        ),
+        "success",
+    )
+    return redirect(_back_to(instance.theme, instance.region, f"#widget-{instance.id}"))
 
 
 @bp.route("/widgets/reorder", methods=["POST"])
@@ -212,4 +288,4 @@ def widget_reorder() -> Any:
             }
         ), 400
     db.session.commit()
-    return jsonify(ok=True, ids=ids)
+    return jsonify(ok=True, ids=ids, preview_url=preview_url(str(data.get("region", ""))))

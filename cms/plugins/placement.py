@@ -24,13 +24,26 @@ TITLE_MAX = 200
 
 
 def widget_types() -> list[tuple[str, Any]]:
-    """(``plugin.type``, title) of every widget type of the active plugins."""
+    """(``plugin.type``, translated title) of every widget type of the active plugins, by title."""
     plugins = registry()
     found = []
     for name in plugins.enabled_names():
         for widget in plugins.plugins[name].widgets:
-            found.append((f"{name}.{widget.type}", widget.title))
-    return found
+            found.append((f"{name}.{widget.type}", str(widget.title or widget.type)))
+    return sorted(found, key=lambda pair: pair[1].casefold())
+
+
+def type_title(full_type: str) -> str:
+    """The translated name of widget type ``plugin.type``; the identifier if it is unknown."""
+    plugin, _sep, kind = (full_type or "").partition(".")
+    widget = registry().widget_class(plugin, kind)
+    title = str(widget.title) if widget is not None and widget.title else ""
+    return title or full_type
+
+
+def instance_name(instance: WidgetInstance) -> str:
+    """What people call a placed widget: its title, else its type's translated name."""
+    return instance.title or type_title(instance.full_type)
 
 
 def _split_type(full_type: str) -> tuple[str, str]:

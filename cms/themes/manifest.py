@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cms.themes.texts import Localized, Region, TextError, parse_region
+
 log = logging.getLogger(__name__)
 
 #: What a theme (or plugin) name may look like: no dots, slashes or upper case.
@@ -26,16 +28,25 @@ class Theme:
     name: str
     #: Folder holding ``theme.json``, ``templates/`` and ``static/``.
     path: Path
-    #: Human-readable name.
-    title: str = ""
-    #: One-line description for the back office.
-    description: str = ""
+    #: Human-readable name, one text per locale (``str()`` gives the current one).
+    title: Localized = Localized()
+    #: One-line description for the back office, one text per locale.
+    description: Localized = Localized()
     #: Name of the theme this one extends, if any.
     parent: str | None = None
     #: Regions the theme's layout renders, e.g. ``("header", "sidebar", ...)``.
     regions: tuple[str, ...] = field(default_factory=tuple)
     #: Version string from the manifest.
     version: str = ""
+    #: The regions with their titles, sentences and page areas, in ``regions`` order.
+    region_details: tuple[Region, ...] = field(default_factory=tuple)
+
+    def region(self, name: str) -> Region:
+        """What the manifest (or the core) tells about region ``name``."""
+        for region in self.region_details:
+            if region.name == name:
+                return region
+        return Region(name)
 
     @property
     def templates(self) -> Path:
@@ -67,18 +78,23 @@ def load_manifest(folder: Path) -> Theme:
     if parent is not None and (not isinstance(parent, str) or not NAME_RE.match(parent)):
         raise ThemeError(f"{name}: invalid parent {parent!r}")
     regions = data.get("regions", [])
-    if not isinstance(regions, list) or not all(
-        isinstance(r, str) and NAME_RE.match(r) for r in regions
-    ):
+    if not isinstance(regions, list):
         raise ThemeError(f"{name}: regions must be a list of names")
+    try:
+        details = tuple(parse_region(r, NAME_RE.match) for r in regions)
+        title = Localized.parse(data.get("title")) or Localized.parse(name)
+        description = Localized.parse(data.get("description"))
+    except TextError as exc:
+        raise ThemeError(f"{name}: {exc}") from exc
     return Theme(
         name=name,
         path=folder,
-        title=str(data.get("title", name)),
-        description=str(data.get("description", "")),
+        title=title,
+        description=description,
         parent=parent,
-        regions=tuple(regions),
+        regions=tuple(r.name for r in details),
         version=str(data.get("version", "")),
+        region_details=details,
     )
 
 

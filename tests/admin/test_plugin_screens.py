@@ -65,7 +65,7 @@ def test_themes_screen_switches_the_theme(signed_in, client, auth):
 def test_place_configure_order_and_remove_widgets(signed_in, client, auth, app):
     signed_in("admin")
     page = client.get("/admin/widgets?theme=default").text
-    assert "Add a widget to sidebar" in page
+    assert "Add a widget to Sidebar" in page
     response = auth.post(
         "/admin/widgets/add",
         {"theme": "default", "region": "header", "widget_type": "clock.dateline"},
@@ -125,7 +125,7 @@ def test_place_configure_order_and_remove_widgets(signed_in, client, auth, app):
         data=json.dumps({"theme": "default", "region": "sidebar", "ids": list(reversed(ids))}),
         headers={"Content-Type": "application/json", "X-CSRFToken": token},
     )
-    assert response.get_json() == {"ok": True, "ids": list(reversed(ids))}
+    assert response.get_json() == {"ok": True, "ids": list(reversed(ids)), "preview_url": "/"}
     html = client.get("/").text
     assert html.index(f'data-widget-id="{ids[1]}"') < html.index(f'data-widget-id="{first_id}"')
     wrong = client.post(
