@@ -210,4 +210,13 @@ def test_the_demo_places_the_bundled_widgets_in_both_themes(app, client):
         }
     assert ("default", "header", "clock.dateline") in placed
     assert ("portal", "header", "clock.dateline") in placed
-    assert 'data-widget="clock.dateline"' in client.get("/").text
+    # The reference page's columns: links on the portal's left, the best rated on the right.
+    assert ("portal", "sidebar_left", "links.links") in placed
+    assert ("default", "sidebar", "links.links") in placed
+    assert {
+        ("portal", "sidebar", "rating.top_rated"),
+        ("default", "sidebar", "rating.top_rated"),
+    } <= placed
+    html = client.get("/").text
+    assert 'data-widget="clock.dateline"' in html
+    assert 'data-widget="rating.top_rated"' in html

@@ -58,15 +58,20 @@ class DemoWidget:
 
 _UNDER_ARTICLE = {"default": "article_footer", "portal": "article_footer"}
 _SIDE = {"default": "sidebar", "portal": "sidebar"}
+#: The portal's left column holds the links, as on the reference page; the default theme
+#: has one sidebar.
+_LEFT = {"default": "sidebar", "portal": "sidebar_left"}
 
 #: The blocks of the reference page, in its order: the date line in the header; under
-#: the article the rating, related news, then the comments; website links beside it.
+#: the article the rating, related news, then the comments; website links beside it (the portal's
+#: left column) and the best rated articles in the right one.
 WIDGETS: list[DemoWidget] = [
     DemoWidget("clock.dateline", {"default": "header", "portal": "header"}),
     DemoWidget("rating.stars", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("related.articles", _UNDER_ARTICLE, "Tin liên quan", visibility="articles"),
     DemoWidget("comments.thread", _UNDER_ARTICLE, visibility="articles"),
-    DemoWidget("links.links", _SIDE, "Liên kết website", settings={"display": "jump"}),
+    DemoWidget("links.links", _LEFT, "Liên kết website", settings={"display": "jump"}),
+    DemoWidget("rating.top_rated", _SIDE, "Được đánh giá cao"),
 ]
 
 #: Published articles are never dated later than this before the build.

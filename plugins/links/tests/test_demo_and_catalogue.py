@@ -42,7 +42,7 @@ def test_the_demo_adds_fictional_links(app, runner, client):
         )
         assert {(w.theme, w.region) for w in placed} == {
             ("default", "sidebar"),
-            ("portal", "sidebar"),
+            ("portal", "sidebar_left"),
         }
         assert {w.title for w in placed} == {"Liên kết website"}
         assert all(w.settings["display"] == "jump" for w in placed)
