@@ -60,13 +60,15 @@ _UNDER_ARTICLE = {"default": "article_footer", "portal": "article_footer"}
 _SIDE = {"default": "sidebar", "portal": "sidebar"}
 
 #: The blocks of the reference page, in its order: the date line in the header; under
-#: the article the rating, related news, then the comments; website links beside it.
+#: the article the rating, related news, then the comments; website links and the access
+#: statistics beside it.
 WIDGETS: list[DemoWidget] = [
     DemoWidget("clock.dateline", {"default": "header", "portal": "header"}),
     DemoWidget("rating.stars", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("related.articles", _UNDER_ARTICLE, "Tin liên quan", visibility="articles"),
     DemoWidget("comments.thread", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("links.links", _SIDE, "Liên kết website", settings={"display": "jump"}),
+    DemoWidget("stats.stats", _SIDE, "Thống kê truy cập"),
 ]
 
 #: Published articles are never dated later than this before the build.
