@@ -39,7 +39,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, inspect, text
 
-from cms import create_app, store
+from cms import background, create_app, store
 from cms.config import PROJECT_ROOT, normalise_database_url
 from cms.content import save_article, save_category
 from cms.extensions import db
@@ -231,7 +231,12 @@ def app(
 
 
 def _tear_down(application: Flask) -> None:
-    """Write the store's buffered counters now (never into the next test), then disconnect."""
+    """Let background jobs end, write the store's buffer (never into the next test), disconnect.
+
+    A job still writing (a plugin's rollup after a page) would otherwise hold
+    locks while the next test empties the database.
+    """
+    background.wait(10)
     store.flush_all()
     with application.app_context():
         store.get_store().close()  # its flush thread must not outlive the engine

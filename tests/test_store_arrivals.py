@@ -60,11 +60,11 @@ def test_an_arrival_after_the_presence_ended_counts_again(store_app):
 def test_a_sighting_slides_the_presence_forward(store_app):
     with store_app.app_context():
         store = get_store()
-        store.arrive_later("seen:slide", 0.6, ["visits"])
+        store.arrive_later("seen:slide", 2.0, ["visits"])
         written(store_app)
-        for _ in range(3):  # 0.9 s in all, never 0.6 s apart
-            time.sleep(0.3)
-            store.arrive_later("seen:slide", 0.6, ["visits"])
+        for _ in range(3):  # 2.4 s in all, never 2 s apart
+            time.sleep(0.8)
+            store.arrive_later("seen:slide", 2.0, ["visits"])
             written(store_app)
         assert store.get("visits") == 1
 

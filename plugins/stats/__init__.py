@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from cms.plugins import ApiRoute, Plugin
-from plugins.stats import api, demo
+from cms.plugins import AdminView, ApiRoute, Plugin
+from plugins.stats import admin, api, demo
 from plugins.stats.cli import stats_cli
 from plugins.stats.forms import SettingsForm
 from plugins.stats.hooks import Hooks
 from plugins.stats.settings import DEFAULT_SETTINGS
-from plugins.stats.widgets import StatsWidget
+from plugins.stats.views import bp
+from plugins.stats.widgets import BeaconWidget, StatsWidget
 
 plugin = Plugin(
     name="stats",
@@ -27,7 +28,9 @@ plugin = Plugin(
         "Visits, visitors online and page views per article; robots left out;"
         " counted in the shared store."
     ),
-    widgets=[StatsWidget],
+    widgets=[StatsWidget, BeaconWidget],
+    blueprint=bp,
+    models=["plugins.stats.models"],
     api=[
         ApiRoute(
             "/api/v1/stats",
@@ -36,9 +39,14 @@ plugin = Plugin(
             summary="Visits since the start, today, and visitors online now",
         ),
     ],
+    admin_views=[
+        AdminView("/", admin.index, role="editor", menu=_l("Access statistics")),
+        AdminView("/export.csv", admin.export_csv, role="editor"),
+    ],
     settings_form=SettingsForm,
     default_settings=dict(DEFAULT_SETTINGS),
     cli=stats_cli,
     demo=demo.demo,
+    robots_disallow=["/stats/hit"],  # the beacon: no content
     hooks=Hooks(),
 )

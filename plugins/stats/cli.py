@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import with_appcontext
 
 from cms import store
-from plugins.stats import counting, keys, maintenance
+from plugins.stats import counting, keys, maintenance, rollup
 from plugins.stats.settings import current_settings
 
 
@@ -18,10 +20,12 @@ def stats_cli() -> None:
 @stats_cli.command("flush")
 @with_appcontext
 def flush() -> None:
-    """Write this process's buffered counts now (a worker writes its own every second)."""
+    """Write this process's buffered counts, then today's and yesterday's daily rows, now."""
     if not store.get_store().flush():
         raise click.ClickException("the database could not take the counts; try again")
-    click.echo("Counts written.")
+    today = keys.today()
+    rows = rollup.roll_up([today - timedelta(days=1), today])
+    click.echo(f"Counts written; {rows} daily rows updated.")
 
 
 @stats_cli.command("prune")
@@ -29,7 +33,11 @@ def flush() -> None:
 def prune() -> None:
     """Delete raw daily detail older than the retention setting (daily totals stay)."""
     settings = current_settings()
-    removed = maintenance.prune(settings.retention_days, keys.today())
+    today = keys.today()
+    rollup.roll_up([today - timedelta(days=1), today])  # the daily rows first: they stay
+    removed = maintenance.prune(
+        settings.retention_days, today, maintenance.DETAIL_PREFIXES + maintenance.TOTAL_PREFIXES
+    )
     click.echo(f"Deleted {removed} daily counters older than {settings.retention_days} days.")
 
 

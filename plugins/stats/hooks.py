@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cms.page_view import PageIdentity, Visitor
 from cms.plugins import hookimpl
-from plugins.stats import counting
+from plugins.stats import counting, rollup
 from plugins.stats.settings import current_settings
 
 
@@ -19,6 +19,7 @@ class Hooks:
         settings = current_settings()
         if settings.mode == "server":
             counting.record(page, visitor, settings)
+        rollup.maybe_roll_up()
 
     @hookimpl
     def article_views(self, article_ids: list[int]) -> dict[int, int]:

@@ -25,7 +25,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 #: Bounds of the numeric settings (the settings form uses the same).
 OFFSET = (0, 10**12)
 ONLINE_MINUTES = (1, 60)
-RETENTION_DAYS = (7, 3650)
+RETENTION_DAYS = (35, 3650)
 
 
 @dataclass(frozen=True)
