@@ -59,8 +59,9 @@ TEST_PASSWORD = "correct horse battery"  # noqa: S105 (a known test password)
 
 #: A desktop browser's User-Agent: requests without one count as a crawler's.
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
-#: Threads whose statements are no request's: the shared store's buffered writes.
-BACKGROUND_THREADS = ("cms-store-flush",)
+#: Names (prefixes) of threads whose statements are no request's: the shared store's
+#: buffered writes, and jobs of :mod:`cms.background` (e.g. a plugin's periodic rollup).
+BACKGROUND_THREADS = ("cms-store-flush", "background-")
 
 #: Configuration every test app gets.
 BASE_TEST_CONFIG = {
@@ -755,7 +756,7 @@ def statements_run(app: Flask) -> Iterator[list[tuple[str, Any]]]:
     statements: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if threading.current_thread().name not in BACKGROUND_THREADS:
+        if not threading.current_thread().name.startswith(BACKGROUND_THREADS):
             statements.append((statement, parameters))
 
     with app.app_context():
