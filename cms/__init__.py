@@ -155,11 +155,9 @@ def configure_themes(app: Flask) -> None:
 def configure_plugins(app: Flask) -> None:
     """Load the plugins (after the core's routes, so a plugin cannot shadow them)."""
     from cms import page_view, plugins
-    from cms.content import view_counts
 
     plugins.init_app(app)
     page_view.init_app(app)  # the page_view event after every public page
-    view_counts.init_app(app)  # its first listener: views per article, in the shared store
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -17,7 +17,7 @@ text made of whole words, spaces and punctuation); the FTS5 table (SQLite) and
 the GIN expression index (PostgreSQL) follow by themselves, as for any insert.
 
 Then ``M`` page views (default 1,000,000) are added to the articles' view
-counters in the shared store (:func:`cms.content.view_counts.view_key`),
+counters of the plugin that counts them (hook ``article_views_restored``),
 recent articles getting more. Running it again adds more; slugs stay unique.
 Finally the database statistics are refreshed (:func:`analyze`), so the query
 planner sees the new size. For load benchmarks, never for a real site.
@@ -39,14 +39,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from cms import generations, store
+from cms import generations
 from cms.content.slugs import make_slug
 from cms.content.taxonomy import save_category, tags_from_names
 from cms.content.text import fold, fold_case, html_to_text
-from cms.content.view_counts import view_key
 from cms.demo.articles import ARTICLES
 from cms.extensions import db
 from cms.models import Article, Category, SlugHistory, Tag, User, article_tag, utcnow
+from cms.plugins.registry import registry
 
 log = logging.getLogger(__name__)
 
@@ -407,19 +407,15 @@ def _tag_names(count: int) -> list[str]:
     return list(names.values())
 
 
-class _CounterRow(NamedTuple):
-    key: str
-    value: int
-    expires_at: float | None
-
-
 def add_views(views: int, now: datetime, rng: random.Random) -> tuple[int, int]:
     """Add ``views`` page views over the public articles, recent ones more.
 
-    Returns how many views were added and over how many articles.
+    Returns how many views were added and over how many articles (0, 0 when
+    no installed plugin counts views).
 
     Article ``k`` days old weighs ``1 / (k + 2)``; the total is exact. The
-    counters go to Redis when it is configured and up, else to the database store.
+    counts go to whoever counts views (hook ``article_views_restored``), in
+    batches of :data:`VIEW_BATCH` articles.
     """
     rows = db.session.execute(
         select(Article.id, Article.published_at).where(
@@ -436,23 +432,13 @@ def add_views(views: int, now: datetime, rng: random.Random) -> tuple[int, int]:
     counts = [int(w * scale) for w in weights]
     for index in rng.choices(range(len(rows)), weights=weights, k=views - sum(counts)):
         counts[index] += 1
-    amounts = {view_key(row[0]): n for row, n in zip(rows, counts, strict=True) if n}
+    amounts = {int(row[0]): n for row, n in zip(rows, counts, strict=True) if n}
+    plugins = registry()
+    if not plugins.pm.hook.article_views_restored.get_hookimpls():
+        return 0, 0
     for batch in _batches(sorted(amounts.items()), VIEW_BATCH):
-        _add_counters(dict(batch))
+        plugins.call("article_views_restored", installed=True, counts=dict(batch), replace=False)
     return sum(amounts.values()), len(amounts)
-
-
-def _add_counters(amounts: dict[str, int]) -> None:
-    """Add ``{key: amount}`` to the shared store's counters: Redis when up, else the database."""
-    shared = store.get_store()
-    if shared.redis is not None and shared.redis_backend is not None:
-        try:
-            rows = [_CounterRow(key, amount, None) for key, amount in amounts.items()]
-            shared.redis_backend.receive(rows, [], [], time.time())
-            return
-        except Exception as exc:  # a Redis failure: the database store keeps them
-            log.warning("bench views go to the database store, Redis failed: %s", exc)
-    shared.database.incr_many(amounts, time.time())
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

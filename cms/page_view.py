@@ -11,7 +11,8 @@ rendered page does. Shapes:
   category, or the category listed; for visibility rules).
 - :class:`Visitor`: ``address`` (the client address after ``CMS_PROXY_HOPS``
   proxies, from ``REMOTE_ADDR`` once :class:`werkzeug.middleware.proxy_fix.ProxyFix`
-  ran), ``user_agent``, ``method``, ``cookies``, ``user_id`` (a signed-in user's
+  ran), ``user_agent``, ``method``, ``cookies``, ``referrer``, ``no_tracking``
+  (``DNT: 1`` or ``Sec-GPC: 1``), ``user_id`` (a signed-in user's
   id; never set on a page served from the page cache, which serves anonymous
   readers only) and the cookies plugins ask to set (:meth:`Visitor.set_cookie`),
   which the engine adds to the answer.
@@ -48,6 +49,8 @@ USER_AGENT_MAX = 500
 ADDRESS_MAX = 100
 #: Longest HTTP method kept.
 METHOD_MAX = 20
+#: Longest ``Referer`` kept (enough for a host name and a path).
+REFERRER_MAX = 500
 
 _detector = CrawlerDetect()
 _detector_lock = threading.Lock()
@@ -166,6 +169,10 @@ class Visitor:
     user_id: int | None = None
     #: Whether the request came over HTTPS (after trusted proxies).
     secure: bool = False
+    #: The ``Referer`` header, cut to :data:`REFERRER_MAX` characters (``""`` if absent).
+    referrer: str = ""
+    #: Whether the browser asks not to be tracked (``DNT: 1`` or ``Sec-GPC: 1``).
+    no_tracking: bool = False
     #: Cookies plugins asked to set, in order; the engine adds them to the answer.
     new_cookies: list[NewCookie] = field(default_factory=list)
 
@@ -213,6 +220,12 @@ class Visitor:
                 cookies=readable_cookies(environ.get("HTTP_COOKIE")),
                 user_id=user_id,
                 secure=environ.get("wsgi.url_scheme") == "https",
+                referrer=environ_text(environ.get("HTTP_REFERER"))[:REFERRER_MAX],
+                no_tracking="1"
+                in (
+                    environ_text(environ.get("HTTP_DNT")).strip(),
+                    environ_text(environ.get("HTTP_SEC_GPC")).strip(),
+                ),
             )
         except Exception:  # an environ that is not a mapping of plain values
             log.warning("unreadable request facts; an anonymous visitor is used", exc_info=True)

@@ -59,7 +59,8 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -108,6 +109,22 @@ _INCR_SQL = text(
     "AND store_counter.expires_at <= :now "
     "THEN excluded.expires_at ELSE store_counter.expires_at END "
     "RETURNING value"
+)
+#: An arrival (:meth:`Store.arrive_later`): the row's value restarts at 1 when it had expired
+#: by the visitor's first sighting (``:first``), else grows; its expiry only moves forward.
+_ARRIVE_SQL = text(
+    'INSERT INTO store_counter ("key", value, expires_at) VALUES (:key, 1, :expires_at) '
+    'ON CONFLICT ("key") DO UPDATE SET '
+    "value = CASE WHEN store_counter.expires_at IS NULL OR store_counter.expires_at <= :first "
+    "THEN 1 ELSE store_counter.value + 1 END, "
+    "expires_at = CASE WHEN store_counter.expires_at IS NULL "
+    "OR store_counter.expires_at < excluded.expires_at "
+    "THEN excluded.expires_at ELSE store_counter.expires_at END "
+    "RETURNING value"
+)
+_PREFIX_SQL = text(
+    'SELECT "key", value FROM store_counter WHERE substr("key", 1, :size) = :prefix '
+    "AND (expires_at IS NULL OR expires_at > :now)"
 )
 _GET_SQL = text(
     'SELECT "key", value FROM store_counter WHERE "key" IN :keys '
@@ -177,6 +194,15 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('INCRBY', KEYS[1], ARGV[1])
 return 1
 """
+#: Redis: an arrival. Counter KEYS[1] grows by one and expires ARGV[1] ms from now; when it
+#: was absent (expired), each other key grows by one. 1 when it was an arrival, else 0.
+_REDIS_ARRIVE = """
+local v = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+if v ~= 1 then return 0 end
+for i = 2, #KEYS do redis.call('INCRBY', KEYS[i], 1) end
+return 1
+"""
 #: Redis: add a member with its expiry score; keep the set as long as its longest member.
 _REDIS_TOUCH = """
 local cur = redis.call('ZSCORE', KEYS[1], ARGV[2])
@@ -193,6 +219,18 @@ local v = redis.call('GET', KEYS[1])
 if v then redis.call('DEL', KEYS[1]) end
 return v
 """
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A visitor's sightings buffered by :meth:`Store.arrive_later`, not yet written."""
+
+    #: Seconds since the epoch of the first sighting in the buffer.
+    first: float
+    #: Seconds since the epoch when the visitor's presence ends (the last sighting + ttl).
+    expires_at: float
+    #: Counters to add 1 to when the first sighting was an arrival.
+    counters: tuple[str, ...]
 
 
 def _hit_name(key: str, window: int) -> str:
@@ -229,15 +267,35 @@ class DatabaseBackend:
         with self.engine.begin() as conn:
             return int(conn.execute(_INCR_SQL, params).scalar_one())
 
-    def incr_many(self, amounts: dict[str, int], now: float) -> None:
-        """Add each amount of ``{key: amount}`` to its counter, in one transaction."""
-        rows = [
-            {"key": key, "amount": amount, "expires_at": None, "now": now}
-            for key, amount in sorted(amounts.items())  # one order: no deadlock between workers
-        ]
+    def incr_many(
+        self,
+        amounts: dict[str, int],
+        now: float,
+        arrivals: dict[str, Arrival] | None = None,
+    ) -> None:
+        """Add each amount of ``{key: amount}`` to its counter, in one transaction.
+
+        ``arrivals`` (``{key: Arrival}``, see :meth:`Store.arrive_later`) are
+        applied first in the same transaction; the counters of those that were
+        arrivals are added with the amounts.
+        """
+        totals = dict(amounts)
         with self.engine.begin() as conn:
-            for row in rows:
-                conn.execute(_INCR_SQL, row)
+            for key, arrival in sorted((arrivals or {}).items()):
+                params = {"key": key, "first": arrival.first, "expires_at": arrival.expires_at}
+                if int(conn.execute(_ARRIVE_SQL, params).scalar_one()) == 1:
+                    for counter in arrival.counters:
+                        totals[counter] = totals.get(counter, 0) + 1
+            for key, amount in sorted(totals.items()):  # one order: no deadlock between workers
+                conn.execute(
+                    _INCR_SQL, {"key": key, "amount": amount, "expires_at": None, "now": now}
+                )
+
+    def counters(self, prefix: str, now: float) -> dict[str, int]:
+        """``{key: value}`` of the live counters whose key starts with ``prefix``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_PREFIX_SQL, {"size": len(prefix), "prefix": prefix, "now": now})
+            return {str(key): int(value) for key, value in rows}
 
     def get_many(self, keys: list[str], now: float) -> dict[str, int]:
         """The current values of ``keys`` (missing or expired: 0)."""
@@ -362,6 +420,7 @@ class RedisBackend:
         self._incr_once = client.register_script(_REDIS_INCR_ONCE)
         self._touch = client.register_script(_REDIS_TOUCH)
         self._take = client.register_script(_REDIS_TAKE)
+        self._arrive = client.register_script(_REDIS_ARRIVE)
 
     def _counter(self, key: str) -> str:
         return f"{self.prefix}c:{key}"
@@ -385,6 +444,37 @@ class RedisBackend:
         ms = max(1, int(WRITER_TTL * 1000))
         keys = [self._counter(key), f"{self.prefix}w:{writer}"]
         return bool(int(self._incr_once(keys=keys, args=[amount, number, ms])))
+
+    def arrive(self, key: str, ttl_seconds: float, counters: list[str]) -> bool:
+        """Refresh arrival counter ``key`` for ``ttl_seconds``; on arrival add 1 to ``counters``."""
+        ms = max(1, int(ttl_seconds * 1000))
+        keys = [self._counter(key), *(self._counter(name) for name in counters)]
+        return bool(int(self._arrive(keys=keys, args=[ms])))
+
+    def incr_many_once(self, amounts: list[tuple[str, int]], writer: str, first: int) -> None:
+        """Add each ``(key, amount)`` as increments ``first``, ``first + 1``... of ``writer``.
+
+        One round trip (a pipeline); each is applied at most once (:meth:`incr_once`).
+        """
+        ms = max(1, int(WRITER_TTL * 1000))
+        pipe = self.client.pipeline(transaction=False)
+        for offset, (key, amount) in enumerate(amounts):
+            keys = [self._counter(key), f"{self.prefix}w:{writer}"]
+            self._incr_once(keys=keys, args=[amount, first + offset, ms], client=pipe)
+        pipe.execute()
+
+    def counters(self, prefix: str, now: float) -> dict[str, int]:
+        """``{key: value}`` of the counters whose key starts with ``prefix`` (SCAN + MGET)."""
+        start = self._counter("")
+        pattern = self._counter(prefix).replace("*", r"\*").replace("?", r"\?") + "*"
+        names = list(self.client.scan_iter(match=pattern, count=500))
+        found: dict[str, int] = {}
+        for index in range(0, len(names), 500):
+            chunk = names[index : index + 500]
+            for name, value in zip(chunk, self.client.mget(chunk), strict=True):
+                if value is not None:
+                    found[name[len(start) :]] = int(value)
+        return found
 
     def get_many(self, keys: list[str], now: float) -> dict[str, int]:
         """The current values of ``keys`` (missing or expired: 0)."""
@@ -503,6 +593,7 @@ class Store:
         self._redis_down = False
         self._pending_counts: dict[str, int] = {}
         self._pending_presence: dict[tuple[str, str], float] = {}
+        self._pending_arrivals: dict[str, Arrival] = {}
         self._flush_failed = False
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
@@ -644,13 +735,98 @@ class Store:
             self._pending_counts[key] = self._pending_counts.get(key, 0) + int(amount)
         self._start_flusher()
 
-    def _next_number(self) -> tuple[str, int]:
-        """This thread's writer id and the number of its next increment."""
+    def _next_number(self, count: int = 1) -> tuple[str, int]:
+        """This thread's writer id and the number of its next increment (the first of ``count``)."""
         local = self._writer
         if getattr(local, "id", None) is None:
             local.id, local.number = os.urandom(12).hex(), 0
-        local.number += 1
-        return local.id, local.number
+        local.number += count
+        return local.id, local.number - count + 1
+
+    def incr_many_later(self, amounts: Mapping[str, int]) -> None:
+        """Add each amount of ``{key: amount}`` to its counter without waiting for a lock.
+
+        With Redis, in one round trip (each increment applied once, as
+        :meth:`incr_later`); on the database, buffered and written in one
+        transaction within :attr:`flush_interval` seconds. Zero amounts are skipped.
+        Raises :class:`ValueError` for a key that is not 1 to 255 characters.
+        """
+        items = sorted((key, int(amount)) for key, amount in amounts.items() if int(amount))
+        for key, _amount in items:
+            _check_name("a counter key", key, 255)
+        if not items:
+            return
+        self._reset_after_fork()
+        backend = self._use_redis()
+        if backend is not None:
+            writer, first = self._next_number(len(items))
+            try:
+                backend.incr_many_once(items, writer, first)
+            except redis.RedisError as exc:
+                self._redis_failed(exc)
+                if not never_applied(exc):  # maybe applied: sent again by the flush thread
+                    self._writer.id = None
+                    since = time.monotonic()
+                    with self._lock:
+                        self._uncertain.extend(
+                            (key, amount, writer, first + offset, since)
+                            for offset, (key, amount) in enumerate(items)
+                        )
+                    self._start_flusher()
+                    return
+            else:
+                self._redis_worked()
+                return
+        with self._lock:
+            for key, amount in items:
+                if key not in self._pending_counts and len(self._pending_counts) >= MAX_PENDING:
+                    log.warning("too many buffered counters; %s not counted", key)
+                    continue
+                self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+        self._start_flusher()
+
+    def arrive_later(self, key: str, ttl_seconds: float, counters: Iterable[str] = ()) -> None:
+        """A sliding presence: ``key`` is seen now and stays present ``ttl_seconds`` more.
+
+        When ``key`` was absent (never seen, or its presence had ended), this is
+        an *arrival*: 1 is added to each counter of ``counters`` (e.g. the visits
+        of a visitor back after 30 minutes). Exactly one arrival per absence,
+        whichever workers and hosts see the key. Never waits for a lock: with
+        Redis one Lua script (``INCR`` + ``PEXPIRE`` + ``INCRBY``); on the
+        database buffered and written by the flush thread as one upsert per key
+        (the row's value restarts at 1 on an arrival). Arrivals show in the
+        counters within 2 seconds. While the key is present it reads as a
+        counter of 1 or more (:meth:`get`). Raises :class:`ValueError` for a
+        key or counter that is not 1 to 255 characters, or a ttl that is not positive.
+        """
+        _check_name("an arrival key", key, 255)
+        _check_seconds("ttl_seconds", ttl_seconds)
+        names = tuple(dict.fromkeys(counters))
+        for name in names:
+            _check_name("a counter key", name, 255)
+        self._reset_after_fork()
+        backend = self._use_redis()
+        if backend is not None:
+            try:
+                backend.arrive(key, float(ttl_seconds), list(names))
+            except redis.RedisError as exc:
+                self._redis_failed(exc)  # then the database: an arrival Redis may have seen
+            else:  # could count once more there (a timeout after Redis applied it)
+                self._redis_worked()
+                return
+        now = time.time()
+        with self._lock:
+            pending = self._pending_arrivals
+            known = pending.get(key)
+            if known is None:
+                if len(pending) >= MAX_PENDING:
+                    log.warning("too many buffered arrivals; %s not counted", key)
+                    return
+                pending[key] = Arrival(now, now + ttl_seconds, names)
+            else:
+                expires_at = max(known.expires_at, now + ttl_seconds)
+                pending[key] = Arrival(known.first, expires_at, known.counters)
+        self._start_flusher()
 
     def _settle_uncertain(self) -> None:
         """Send the increments Redis did not answer again; too old ones go to the database.
@@ -713,6 +889,28 @@ class Store:
         """Seconds since the epoch when counter ``key`` restarts; None: never or absent."""
         result: float | None = self._call("expiry", key, time.time())
         return result
+
+    def counters(self, prefix: str) -> dict[str, int]:
+        """``{key: value}`` of every live counter whose key starts with ``prefix``.
+
+        For reports and maintenance, not for pages: on Redis a ``SCAN`` of the
+        prefix, on the database an index range read. This process's buffered
+        increments are included. Raises :class:`ValueError` for an empty prefix.
+        """
+        _check_name("a prefix", prefix, 255)
+        now = time.time()
+        found, from_redis = self._on_redis("counters", prefix, now)
+        if not from_redis:
+            found = self.database.counters(prefix, now)
+        with self._lock:
+            for key, amount in self._pending_counts.items():
+                if key.startswith(prefix):
+                    found[key] = found.get(key, 0) + amount
+            if not from_redis:
+                for key, amount, *_rest in self._uncertain:
+                    if key.startswith(prefix):
+                        found[key] = found.get(key, 0) + amount
+        return dict(found)
 
     def delete(self, *keys: str) -> int:
         """Delete counters ``keys``; return how many existed (in the backend in use).
@@ -839,6 +1037,7 @@ class Store:
             self._pid = os.getpid()
             self._pending_counts = {}
             self._pending_presence = {}
+            self._pending_arrivals = {}
             self._uncertain = []
             self._writer = threading.local()
             self._thread = None
@@ -877,20 +1076,26 @@ class Store:
         with self._lock:
             counts, self._pending_counts = self._pending_counts, {}
             presence, self._pending_presence = self._pending_presence, {}
-            self._in_flight = len(counts) + len(presence)
+            arrivals, self._pending_arrivals = self._pending_arrivals, {}
+            self._in_flight = len(counts) + len(presence) + len(arrivals)
         try:
-            return self._write(counts, presence)
+            return self._write(counts, presence, arrivals)
         finally:
             self._in_flight = 0
 
-    def _write(self, counts: dict[str, int], presence: dict[tuple[str, str], float]) -> bool:
-        if not counts and not presence:
+    def _write(
+        self,
+        counts: dict[str, int],
+        presence: dict[tuple[str, str], float],
+        arrivals: dict[str, Arrival],
+    ) -> bool:
+        if not counts and not presence and not arrivals:
             return True
         try:
             now = time.time()
-            if counts:
-                self.database.incr_many(counts, now)
-                counts = {}
+            if counts or arrivals:
+                self.database.incr_many(counts, now, arrivals)
+                counts, arrivals = {}, {}
             if presence:
                 self.database.touch_many(presence)
         except sa_exc.SQLAlchemyError as exc:
@@ -900,6 +1105,15 @@ class Store:
                 for member, expires_at in presence.items():
                     kept = self._pending_presence.get(member, 0.0)
                     self._pending_presence[member] = max(kept, expires_at)
+                for key, arrival in arrivals.items():
+                    later = self._pending_arrivals.get(key)
+                    if later is not None:  # seen again meanwhile: one buffered sighting span
+                        arrival = Arrival(
+                            arrival.first,
+                            max(arrival.expires_at, later.expires_at),
+                            arrival.counters,
+                        )
+                    self._pending_arrivals[key] = arrival
             if not self._flush_failed:
                 log.warning("the shared store could not write its buffer (%s); retrying", exc)
             self._flush_failed = True
@@ -948,6 +1162,7 @@ class Store:
             return (
                 len(self._pending_counts)
                 + len(self._pending_presence)
+                + len(self._pending_arrivals)
                 + len(self._uncertain)
                 + self._in_flight
             )
@@ -988,6 +1203,7 @@ def _flush_loop(ref: weakref.ReferenceType[Store]) -> None:
                 if (
                     not store._pending_counts
                     and not store._pending_presence
+                    and not store._pending_arrivals
                     and not store._uncertain
                     and not store._handover_wanted
                 ):
@@ -1064,6 +1280,21 @@ def claim(key: str, ttl_seconds: float) -> bool:
 def incr_later(key: str, amount: int = 1) -> None:
     """:meth:`Store.incr_later` on the current app's store."""
     get_store().incr_later(key, amount)
+
+
+def incr_many_later(amounts: Mapping[str, int]) -> None:
+    """:meth:`Store.incr_many_later` on the current app's store."""
+    get_store().incr_many_later(amounts)
+
+
+def arrive_later(key: str, ttl_seconds: float, counters: Iterable[str] = ()) -> None:
+    """:meth:`Store.arrive_later` on the current app's store."""
+    get_store().arrive_later(key, ttl_seconds, counters)
+
+
+def counters(prefix: str) -> dict[str, int]:
+    """:meth:`Store.counters` on the current app's store."""
+    return get_store().counters(prefix)
 
 
 def get(key: str) -> int:

@@ -39,7 +39,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, inspect, text
 
-from cms import create_app, store
+from cms import background, create_app, store
 from cms.config import PROJECT_ROOT, normalise_database_url
 from cms.content import save_article, save_category
 from cms.extensions import db
@@ -59,8 +59,9 @@ TEST_PASSWORD = "correct horse battery"  # noqa: S105 (a known test password)
 
 #: A desktop browser's User-Agent: requests without one count as a crawler's.
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
-#: Threads whose statements are no request's: the shared store's buffered writes.
-BACKGROUND_THREADS = ("cms-store-flush",)
+#: Names (prefixes) of threads whose statements are no request's: the shared store's
+#: buffered writes, and jobs of :mod:`cms.background` (e.g. a plugin's periodic rollup).
+BACKGROUND_THREADS = ("cms-store-flush", "background-")
 
 #: Configuration every test app gets.
 BASE_TEST_CONFIG = {
@@ -231,7 +232,12 @@ def app(
 
 
 def _tear_down(application: Flask) -> None:
-    """Write the store's buffered counters now (never into the next test), then disconnect."""
+    """Let background jobs end, write the store's buffer (never into the next test), disconnect.
+
+    A job still writing (a plugin's rollup after a page) would otherwise hold
+    locks while the next test empties the database.
+    """
+    background.wait(10)
     store.flush_all()
     with application.app_context():
         store.get_store().close()  # its flush thread must not outlive the engine
@@ -750,7 +756,7 @@ def statements_run(app: Flask) -> Iterator[list[tuple[str, Any]]]:
     statements: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if threading.current_thread().name not in BACKGROUND_THREADS:
+        if not threading.current_thread().name.startswith(BACKGROUND_THREADS):
             statements.append((statement, parameters))
 
     with app.app_context():

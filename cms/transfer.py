@@ -18,10 +18,11 @@ whole. The format is described for webmasters in ``docs/export.md``.
 An import runs in one transaction: a refused or failing archive leaves the
 database and the media folder as they were.
 
-Article view counts do not travel: they are statistics of one site, kept in the
-shared store (:mod:`cms.content.view_counts`), not content, so an import starts
+Article view counts do not travel: they are statistics of one site, kept by
+the plugin that counts them (``stats``), not content, so an import starts
 every article at 0 views. An archive made before they moved there holds them in
-``article.views``; its counts are added to the counters after the import.
+``article.views``; its counts are handed to that plugin after the import
+(hook ``article_views_restored``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from cms import __version__, generations
 from cms.content.events import all_content_created
 from cms.content.search import refold_articles
-from cms.content.view_counts import add_views, forget_views
 from cms.db import UNMODELLED
 from cms.extensions import db
 from cms.models import UTCDateTime
@@ -682,8 +682,7 @@ def _restart_views(legacy: dict[int, int], report: Report) -> None:
     The import is committed by then: a store failure becomes a warning, not an error.
     """
     try:
-        forget_views()
-        add_views(legacy)
+        registry().call("article_views_restored", installed=True, counts=legacy, replace=True)
     except SQLAlchemyError as exc:
         message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         report.warnings.append(f"article view counts were not reset or restored: {message}")

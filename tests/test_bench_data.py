@@ -16,10 +16,10 @@ from cms.content import (
 )
 from cms.content.search import search_text_for
 from cms.content.text import html_to_text
-from cms.content.view_counts import views_of
 from cms.extensions import db
 from cms.models import Article, Category, Tag, article_tag
 from cms.paging import paginate
+from plugins.stats.counting import views_of
 
 
 def test_fills_an_empty_site_with_categories_tags_articles_and_views(app):

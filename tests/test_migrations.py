@@ -33,8 +33,9 @@ def test_downgrade_then_upgrade(app):
 def test_article_views_move_to_the_shared_store_and_back(app, make_article):
     from sqlalchemy import text
 
-    from cms.content.view_counts import view_key, views_of
     from cms.store import get_store
+    from plugins.stats.counting import views_of
+    from plugins.stats.keys import article_views as view_key
 
     read, unread = make_article("Bài được đọc", tags=["CCHC"]), make_article("Bài chưa đọc")
     with app.app_context():

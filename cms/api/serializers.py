@@ -15,7 +15,6 @@ from typing import Any
 from flask import has_app_context
 
 from cms.content.media import visible_text
-from cms.content.view_counts import views_of
 from cms.models import ARTICLE_STATUSES, PAGE_STATUSES, Article, Category, Media, Page, Tag, User
 from cms.plugins.base import ApiField
 from cms.plugins.registry import registry
@@ -81,7 +80,11 @@ ARTICLE_SCHEMA = _object(
         "published_at": {"type": ["string", "null"], "format": "date-time"},
         "author": _nullable({"$ref": "#/components/schemas/Author"}),
         "image": _nullable({"$ref": "#/components/schemas/Image"}),
-        "views": {"type": "integer", "minimum": 0},
+        "views": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "Page views counted by the stats plugin; null while it is disabled.",
+        },
         "created_at": TIMESTAMP,
         "updated_at": TIMESTAMP,
     },
@@ -158,14 +161,33 @@ def image_json(media: Media | None) -> dict[str, Any] | None:
     }
 
 
-def article_json(article: Article, views: int | None = None) -> dict[str, Any]:
+#: :func:`article_json`'s ``views`` default: read the count here.
+_READ = object()
+
+
+def views_of(article_ids: Sequence[int]) -> dict[int, int] | None:
+    """``{article id: views}`` from the plugin that counts them (hook ``article_views``).
+
+    ``None`` when no active plugin answers (the ``stats`` plugin is disabled):
+    the API then shows ``views: null``. An id the plugin leaves out reads as 0.
+    """
+    ids = list(dict.fromkeys(int(article_id) for article_id in article_ids))
+    if not ids:
+        return {}
+    answers = registry().call("article_views", article_ids=ids)
+    return dict(answers[0]) if answers else None
+
+
+def article_json(article: Article, views: Any = _READ) -> dict[str, Any]:
     """An article (see :data:`ARTICLE_SCHEMA`).
 
-    ``views`` is its view count when the caller read it already (a list reads
-    all of its articles' counts at once: :func:`articles_json`); else it is read here.
+    ``views`` is its view count (``None``: not counted) when the caller read it
+    already (a list reads all of its articles' counts at once:
+    :func:`articles_json`); else it is read here.
     """
-    if views is None:
-        views = views_of([article.id]).get(article.id, 0)
+    if views is _READ:
+        counted = views_of([article.id])
+        views = None if counted is None else counted.get(article.id, 0)
     return {
         "id": article.id,
         "slug": article.slug,
@@ -188,8 +210,11 @@ def article_json(article: Article, views: int | None = None) -> dict[str, Any]:
 
 def articles_json(articles: Sequence[Article]) -> list[dict[str, Any]]:
     """Several articles (see :data:`ARTICLE_SCHEMA`), their view counts read in one round trip."""
-    views = views_of(article.id for article in articles)
-    return [article_json(article, views.get(article.id, 0)) for article in articles]
+    views = views_of([article.id for article in articles])
+    return [
+        article_json(article, None if views is None else views.get(article.id, 0))
+        for article in articles
+    ]
 
 
 def page_json(page: Page) -> dict[str, Any]:

@@ -63,14 +63,15 @@ _SIDE = {"default": "sidebar", "portal": "sidebar"}
 _LEFT = {"default": "sidebar", "portal": "sidebar_left"}
 
 #: The blocks of the reference page, in its order: the date line in the header; under
-#: the article the rating, related news, then the comments; website links beside it (the portal's
-#: left column) and the best rated articles in the right one.
+#: the article the rating, related news, then the comments; website links beside it (the
+#: portal's left column); the access statistics and the best rated articles in the right one.
 WIDGETS: list[DemoWidget] = [
     DemoWidget("clock.dateline", {"default": "header", "portal": "header"}),
     DemoWidget("rating.stars", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("related.articles", _UNDER_ARTICLE, "Tin liên quan", visibility="articles"),
     DemoWidget("comments.thread", _UNDER_ARTICLE, visibility="articles"),
     DemoWidget("links.links", _LEFT, "Liên kết website", settings={"display": "jump"}),
+    DemoWidget("stats.stats", _SIDE, "Thống kê truy cập"),
     DemoWidget("rating.top_rated", _SIDE, "Được đánh giá cao"),
 ]
 

@@ -397,7 +397,7 @@ class PluginRegistry:
         (not held): for questions about data such a plugin keeps and will use
         again once enabled, such as ``media_uses``. Implementations the core
         registered on :attr:`pm` under a name that is no plugin's (e.g.
-        ``cms.view_counts``) are always called; their errors are logged, never
+        ``tests.recorder``) are always called; their errors are logged, never
         counted against a plugin.
         """
         caller = getattr(self.pm.hook, hook)

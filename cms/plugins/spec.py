@@ -30,9 +30,9 @@ class CoreSpec:
         is built, and (with the page cache) on a cache hit, before Flask, through
         :func:`cms.page_view.page_served`. It fires for every method and status
         (``page.status`` is final: 200, 304, 404...) and for crawlers too: what
-        counts as a view is the implementation's choice. The core's article
-        counter (:mod:`cms.content.view_counts`) counts ``visitor.method ==
-        "GET"``, ``page.status == 200`` and ``not visitor.is_crawler``.
+        counts as a view is the implementation's choice (the ``stats`` plugin
+        counts ``visitor.method == "GET"``, ``page.status == 200`` and ``not
+        visitor.is_crawler``).
 
         ``page`` is a :class:`cms.page_view.PageIdentity` (``kind``,
         ``object_id``, ``path``, ``status``, ``category_id``) and ``visitor`` a
@@ -47,6 +47,28 @@ class CoreSpec:
         ask for a cookie with ``visitor.set_cookie(...)``; the engine adds it to
         the answer. An exception is logged and counted as a failure of the
         plugin (enough of them pause it); it never fails the page.
+        """
+
+    @hookspec(firstresult=True)
+    def article_views(self, article_ids: list[int]) -> dict[int, int] | None:
+        """How many times each article was viewed: ``{article id: views}`` (ids left out: 0).
+
+        Asked by the API for the ``views`` of article objects (one call per
+        article list, so answer from one store round trip), while the plugin
+        is active. The first answer wins; with no answer, ``views`` is ``null``.
+        Must be fast and raise nothing but the store's database errors.
+        """
+
+    @hookspec
+    def article_views_restored(self, counts: dict[int, int], replace: bool) -> None:
+        """Article view counts come from elsewhere: ``{article id: views}`` to add.
+
+        Called by ``cms import`` (``replace=True``: the site's content was
+        replaced, so every earlier count goes and ``counts``, those of an older
+        archive that still carried them, are the new ones) and by
+        :mod:`cms.bench_data` (``replace=False``: add to the counts). Called on
+        installed plugins too (disabled or paused), since they keep the counts
+        for when they are enabled again. Raises the store's database errors.
         """
 
     @hookspec

@@ -106,7 +106,7 @@ def test_article_page_has_content_and_meta(site, client):
 
 def test_article_views_are_counted_for_people_not_bots(site, client, app):
     from cms.content import find_article
-    from cms.content.view_counts import views_of
+    from plugins.stats.counting import views_of
 
     client.get("/news/ban-tin-so-1", headers=BROWSER)
     client.get("/news/ban-tin-so-1", headers=BROWSER)

@@ -2,7 +2,7 @@
 
 A page view writes nothing to the content tables any more: each article's
 views live in the store counter ``views:article:<id>`` (see
-``cms.content.view_counts``). The upgrade adds every non-zero ``article.views``
+the ``stats`` plugin, which counts them). The upgrade adds every non-zero ``article.views``
 to that counter in ``store_counter`` (the database store's keys carry no site
 prefix), then drops the column. A site using Redis gets the counts there from
 the store's hand-over, which moves the database store's rows into Redis when
