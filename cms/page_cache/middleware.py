@@ -363,6 +363,10 @@ class PageCache:
             kept += self._cache_headers(
                 entry, private=bool(cookies), validators=whole, now=time.time()
             )
+        elif sets_cookie or cookies:
+            # An answer setting a visitor's cookie: no shared cache may keep it (RFC 9111
+            # section 7.3), and the browser asks again (its live parts are per request).
+            kept.append(("Cache-Control", "no-cache, private"))
         kept += [("Set-Cookie", value) for value in cookies]
         kept.append(("X-Page-Cache", "miss"))
         code = captured.code
