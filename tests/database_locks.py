@@ -19,7 +19,8 @@ def write_lock(database_url: str) -> Iterator[None]:
     """
     if database_url.startswith("sqlite"):
         path = database_url.removeprefix("sqlite:///")
-        lite = sqlite3.connect(path, isolation_level=None, timeout=0)
+        # Waits its turn: the store's flush thread may be writing buffered counters.
+        lite = sqlite3.connect(path, isolation_level=None, timeout=5)
         try:
             lite.execute("BEGIN IMMEDIATE")
             yield
