@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 #: Seconds a request's database call may take, unless ``DATABASE_STATEMENT_DEADLINE`` says
 #: otherwise: under gunicorn's 30-second worker timeout, with room for a 503 to be sent.
 DEFAULT_DEADLINE = 10.0
+#: Seconds without a call in flight after which the watchdog thread ends (the next call
+#: starts it again), so that a process holding many idle applications keeps no thread each.
+IDLE_SECONDS = 5.0
 #: Most seconds new connections fail at once after one failed.
 QUIET_MAX = 5.0
 #: The dialect methods that wait for the server.
@@ -97,7 +100,9 @@ class Watchdog:
 
     def _watch(self) -> None:
         pause = max(0.05, min(0.5, self.deadline / 4))
-        while True:
+        busy = time.monotonic()
+        ending = False
+        while not ending:
             time.sleep(pause)
             now = time.monotonic()
             with self._lock:
@@ -106,6 +111,12 @@ class Watchdog:
                 ]
                 for number, _fd in late:
                     del self._calls[number]
+                if self._calls:
+                    busy = now
+                elif now - busy > IDLE_SECONDS and self._thread is threading.current_thread():
+                    # Nothing to watch for a while (a quiet worker, an app a test is done
+                    # with): end; the next call starts a watcher again (:meth:`enter`).
+                    self._thread, ending = None, True
             for _number, descriptor in late:
                 log.warning(
                     "the database did not answer a call within %.0f s; its connection is closed",

@@ -67,3 +67,40 @@ def test_a_server_that_stops_answering_gets_a_503_within_the_deadline(
     while not answers():
         assert time.monotonic() < deadline, "the site did not answer again"
         time.sleep(0.2)
+
+
+def test_an_idle_watchdog_ends_its_thread_and_the_next_call_starts_one(monkeypatch):
+    """A process holding many idle applications (tests, several sites) keeps no thread each."""
+    import socket
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from cms import statement_deadline
+
+    monkeypatch.setattr(statement_deadline, "IDLE_SECONDS", 0.2)
+    watchdog = Watchdog(0.2)  # polls every 0.05 s
+    left, right = socket.socketpair()
+    connection = SimpleNamespace(pgconn=SimpleNamespace(socket=left.fileno()))
+    try:
+        with Flask(__name__).test_request_context():
+            watchdog.leave(watchdog.enter(connection))
+            first = watchdog._thread
+            assert first is not None
+            assert first.is_alive()
+            first.join(timeout=3)
+            assert not first.is_alive(), "the idle watchdog thread did not end"
+            assert watchdog._thread is None
+            token = watchdog.enter(connection)  # a new call: watched again
+            second = watchdog._thread
+            assert second is not None
+            assert second is not first
+            assert second.is_alive()
+            time.sleep(0.5)  # past the deadline: the call is cut short, the socket shut
+            assert right.recv(1) == b""
+            watchdog.leave(token)
+            second.join(timeout=3)
+            assert not second.is_alive()
+    finally:
+        left.close()
+        right.close()
