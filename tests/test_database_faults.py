@@ -288,7 +288,7 @@ def test_a_limited_sign_in_says_when_to_try_again(app, client, make_user):
     data = {"csrf_token": token, "email": "bientap@example.org", "password": "wrong password"}
     for _attempt in range(2):
         failed = client.post("/admin/login", data=data)
-        assert failed.status_code == 200
+        assert failed.status_code == 422
         assert "Retry-After" not in failed.headers
     limited = client.post("/admin/login", data=data)
     assert limited.status_code == 429

@@ -34,6 +34,6 @@ def test_failed_sign_ins_are_counted_across_workers(make_app, make_user, redis_u
     make_user(email="ed@example.org")
     for i in range(5):
         client = first if i % 2 else second
-        assert failed_login(client, "ed@example.org").status_code == 200
+        assert failed_login(client, "ed@example.org").status_code == 422
     assert failed_login(first, "ed@example.org").status_code == 429
     assert failed_login(second, "ed@example.org").status_code == 429

@@ -458,11 +458,11 @@ def test_sign_in_throttling_holds_across_workers_without_redis(make_app, make_us
     make_user(email="ed@example.org")
     for i in range(5):
         client = first if i % 2 else second
-        assert failed_login(client, "ed@example.org").status_code == 200
+        assert failed_login(client, "ed@example.org").status_code == 422
     assert failed_login(first, "ed@example.org").status_code == 429
     assert failed_login(second, "ed@example.org").status_code == 429
     # another account is not held up
-    assert failed_login(first, "other@example.org").status_code == 200
+    assert failed_login(first, "other@example.org").status_code == 422
 
 
 def test_no_claim_is_granted_twice_across_a_redis_outage(make_app, own_redis):
